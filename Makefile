@@ -1,0 +1,30 @@
+# make test: set up a virtualenv with the test dependencies and run the whole suite.
+# make demo: start a local S3 server and run the everyday commands through the real s3cmd.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: test demo lint venv clean bench
+
+$(BIN)/.installed: setup.py pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+lint: venv
+	$(BIN)/ruff check S3 tests s3cmd demo benchmarks
+
+test: venv lint
+	$(BIN)/python -m pytest -q -n 2 tests 2>/dev/null || $(BIN)/python -m pytest -q tests
+
+demo: venv
+	$(BIN)/python demo/run_demo.py
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,125 @@
+"""``S3.Config.Config``: the ``.s3cfg`` model under the name s3cmd scripts import.
+
+Holds every option as an attribute with s3cmd's defaults, reads and writes the
+config file, and is where credentials are obtained (``credential_source()``).
+Thin: parsing lives in ``S3.settings``, credential sources in ``S3.credentials``.
+
+Reads: the config file given to it; ``$NAME`` values from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import IO, Any
+
+from S3.credentials.model import Credentials
+from S3.credentials.refreshing import CredentialSource
+from S3.errors import ConfigError
+from S3.runtime import Runtime
+from S3.settings import s3cfg
+from S3.settings.options import DEFAULTS, SECRET_OPTIONS, coerce, render
+
+_REGION_ALIASES = {"US": "us-east-1", "EU": "eu-west-1", "": "us-east-1"}
+
+
+def default_config_path(env: Mapping[str, str]) -> str:
+    """``$S3CMD_CONFIG``, else ``~/.s3cfg`` (``%USERPROFILE%\\s3cmd.ini`` is not our concern)."""
+    if env.get("S3CMD_CONFIG"):
+        return env["S3CMD_CONFIG"]
+    home = env.get("HOME") or os.path.expanduser("~")
+    return os.path.join(home, ".s3cfg")
+
+
+class Config:
+    """All s3cmd options as attributes; ``Config(path)`` reads a ``.s3cfg``."""
+
+    def __init__(self, configfile: str | None = None, *, env: Mapping[str, str] | None = None) -> None:
+        for name, default in DEFAULTS.items():
+            setattr(self, name, default)
+        self._env: Mapping[str, str] = os.environ if env is None else env
+        self.extra_headers: dict[str, str] = {}
+        self.acl_public: bool | None = None
+        self._parsed_files: list[str] = []
+        if configfile:
+            self.read_config_file(configfile)
+
+    def __getattr__(self, name: str) -> Any:  # typed access for options set at run time
+        raise AttributeError(name)
+
+    @staticmethod
+    def option_list() -> list[str]:
+        return sorted(DEFAULTS)
+
+    def read_config_file(self, path: str) -> None:
+        for name, value in s3cfg.read_file(path, env=self._env).items():
+            if name == "add_headers" and isinstance(value, str):
+                self.extra_headers.update(parse_header_list(value.split(","), origin=f"{path}: add_headers"))
+            if name == "acl_public":
+                self.acl_public = str(value).strip().lower() in ("1", "true", "yes", "on")
+            setattr(self, name, value)
+        self._parsed_files.append(path)
+
+    def update_option(self, name: str, value: Any) -> None:
+        """Set an option from a command line or program value, coercing text to the option's type."""
+        if value is None:
+            return
+        if isinstance(value, str) and name in DEFAULTS and not isinstance(DEFAULTS[name], str):
+            try:
+                value = coerce(name, value)
+            except ValueError as bad:
+                raise ConfigError(str(bad)) from None
+        setattr(self, name, value)
+
+    def dump_config(self, stream: IO[str], *, show_secrets: bool = False) -> None:
+        """Write the effective configuration in ``.s3cfg`` form; secrets masked unless asked."""
+        stream.write(s3cfg.render_text(self._dump_items(show_secrets=show_secrets)))
+
+    def _dump_items(self, *, show_secrets: bool) -> list[tuple[str, str]]:
+        items = []
+        for name in self.option_list():
+            value = render(getattr(self, name))
+            if name in SECRET_OPTIONS and value and not show_secrets:
+                value = "********"
+            items.append((name, value))
+        return items
+
+    def write_config_file(self, path: str) -> None:
+        s3cfg.write_file(path, s3cfg.render_text(self._dump_items(show_secrets=True)))
+
+    # -- derived values ------------------------------------------------
+
+    def region(self) -> str:
+        """The signing region implied by ``bucket_location`` (``US`` → us-east-1, ``EU`` → eu-west-1)."""
+        location = str(self.bucket_location).strip()
+        return _REGION_ALIASES.get(location, location)
+
+    def credential_source(
+        self,
+        *,
+        runtime: Runtime | None = None,
+        cli: Mapping[str, str] | None = None,
+        on_new: Callable[[Credentials], None] | None = None,
+    ) -> CredentialSource:
+        """The refreshing credential holder for this configuration (see ``S3.credentials.defaults``).
+
+        ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction).
+        """
+        from S3.credentials.defaults import default_chain
+
+        runtime = runtime or Runtime(env=dict(self._env))
+        chain = default_chain(config=self, runtime=runtime, cli=cli or {})
+        return CredentialSource(chain, clock=runtime.clock, on_new=on_new)
+
+
+def parse_header_list(items: list[str] | tuple[str, ...], *, origin: str) -> dict[str, str]:
+    """``["Name: value", …]`` → dict; a malformed item is a configuration error naming ``origin``."""
+    headers: dict[str, str] = {}
+    for item in items:
+        if not item.strip():
+            continue
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise ConfigError(f"{origin}: header {item.strip()!r} is not in NAME:VALUE form")
+        headers[name.strip()] = value.strip()
+    return headers

@@ -1,0 +1,46 @@
+"""mb, rb."""
+
+from __future__ import annotations
+
+from S3 import ExitCodes
+from S3.cli.commands.common import require_args
+from S3.cli.commands.remove import delete_all
+from S3.cli.context import Context
+from S3.errors import ParameterError
+from S3.output import log
+from S3.s3 import uri as s3uri
+from S3.s3.errors import S3Error
+
+
+def make_bucket(ctx: Context, args: list[str]) -> int:
+    require_args(args, 1, "s3cmd mb s3://BUCKET")
+    client = ctx.client()
+    headers = {"x-amz-acl": "public-read"} if ctx.config.acl_public else {}
+    for arg in args:
+        uri = s3uri.parse_bucket(arg)
+        if uri.key:
+            raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
+        client.create_bucket(uri.bucket, location=ctx.config.region(), headers=headers)
+        ctx.out(f"Bucket 's3://{uri.bucket}/' created")
+    return ExitCodes.EX_OK
+
+
+def remove_bucket(ctx: Context, args: list[str]) -> int:
+    require_args(args, 1, "s3cmd rb s3://BUCKET")
+    client = ctx.client()
+    for arg in args:
+        uri = s3uri.parse_bucket(arg)
+        if uri.key:
+            raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
+        try:
+            client.delete_bucket(uri.bucket)
+        except S3Error as failed:
+            if failed.code != "BucketNotEmpty" or not (ctx.config.recursive and ctx.config.force):
+                raise
+            log.warning("Bucket is not empty. Removing all the objects from it first. This may take some time...")
+            rc = delete_all(ctx, uri, max_delete=-1)
+            if rc != ExitCodes.EX_OK:
+                return rc
+            client.delete_bucket(uri.bucket)
+        ctx.out(f"Bucket 's3://{uri.bucket}/' removed")
+    return ExitCodes.EX_OK

@@ -1,0 +1,41 @@
+"""Helpers shared by commands: argument checks and remote listings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from S3.cli.context import Context
+from S3.errors import ParameterError
+from S3.s3 import uri as s3uri
+from S3.s3.xml import ObjectEntry
+
+
+def require_args(args: list[str], count: int, usage: str) -> None:
+    if len(args) < count:
+        raise ParameterError(f"Not enough parameters for this command. Usage: {usage}")
+
+
+def remote_objects(ctx: Context, uri: s3uri.S3Uri, *, recursive: bool) -> Iterator[ObjectEntry]:
+    """The objects a remote argument names: one key, or everything under a prefix with -r."""
+    client = ctx.client()
+    for page in client.list_objects(uri.bucket, prefix=uri.key):
+        for entry in page.objects:
+            if recursive or entry.key == uri.key:
+                yield entry
+        if not recursive and any(entry.key == uri.key for entry in page.objects):
+            return
+
+
+def relative_key(prefix: str, key: str) -> str:
+    """The part of ``key`` that a recursive copy recreates under the destination.
+
+    ``dir/`` keeps what lies below it; ``dir`` (no slash) keeps ``dir/`` itself,
+    as s3cmd does.
+    """
+    if not prefix or prefix.endswith("/"):
+        base = prefix
+    elif "/" in prefix:
+        base = prefix.rsplit("/", 1)[0] + "/"
+    else:
+        base = ""
+    return key[len(base):] if key.startswith(base) else key

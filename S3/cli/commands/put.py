@@ -1,0 +1,120 @@
+"""put: files, directory trees (-r) and stdin (``-``) into S3."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+from S3 import ExitCodes
+from S3.cli.commands.common import require_args
+from S3.cli.context import Context
+from S3.cli.filelist import LocalFile, build_filter, expand
+from S3.cli.headers import attrs_value, guess_mime, object_headers
+from S3.cli.progress import Meter
+from S3.errors import LocalFileError, ParameterError, S3cmdError
+from S3.output import formats, log
+from S3.s3 import uri as s3uri
+from S3.transfer.chunking import part_size
+from S3.transfer.upload import UploadPlan, upload_file, upload_stream
+
+
+def put(ctx: Context, args: list[str]) -> int:
+    require_args(args, 2, "s3cmd put FILE [FILE...] s3://BUCKET[/PREFIX]")
+    dest = s3uri.parse_bucket(args[-1])
+    sources = args[:-1]
+    cfg = ctx.config
+    if sources == ["-"]:
+        return _put_stdin(ctx, dest)
+    found = list(expand(sources, recursive=bool(cfg.recursive), follow_symlinks=bool(cfg.follow_symlinks),
+                        keep=build_filter(ctx.options)))
+    missing = [item for item in found if isinstance(item, str)]
+    files = [item for item in found if isinstance(item, LocalFile)]
+    for source in missing:
+        log.error(f"File '{source}' does not exist: skipped")
+    if not files:
+        raise ParameterError("Nothing to upload.")
+    single_target = len(files) == 1 and not dest.key.endswith("/") and dest.key and len(sources) == 1
+    failed = len(missing)
+    shared = object_headers(cfg, ctx.options)
+    for index, item in enumerate(files, start=1):
+        key = dest.key if single_target else _join(dest.key, item.relative)
+        target = dest.join(key)
+        counter = f"[{index} of {len(files)}]"
+        if cfg.dry_run:
+            ctx.out(f"upload: '{item.path}' -> '{target}'")
+            continue
+        try:
+            _put_file(ctx, item.path, target, shared, counter)
+        except S3cmdError as problem:
+            if not isinstance(problem, LocalFileError) or cfg.stop_on_error:
+                raise
+            log.error(str(problem))
+            failed += 1
+    if failed:
+        return ExitCodes.EX_PARTIAL
+    return ExitCodes.EX_OK
+
+
+def _join(prefix: str, relative: str) -> str:
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix + relative
+
+
+def _file_md5(path: str) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str) -> None:
+    cfg = ctx.config
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as handle:
+            head = handle.read(2048)
+        headers = dict(shared)
+        headers.setdefault("Content-Type", guess_mime(cfg, path, head))
+        if cfg.preserve_attrs:
+            headers["x-amz-meta-s3cmd-attrs"] = attrs_value(st, _file_md5(path))
+    except OSError as bad:
+        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    plan = _plan(ctx, target, headers, st.st_size)
+    meter = Meter.start(ctx, f"upload: '{path}' -> '{target}'  {counter}", st.st_size)
+    started = time.monotonic()
+    try:
+        sent = upload_file(ctx.client(), path, plan, progress=meter.update)
+    except OSError as bad:
+        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    meter.finish()
+    if not meter.active:
+        ctx.out(formats.transfer_line("upload", path, str(target), size=sent,
+                                      seconds=time.monotonic() - started, counter=counter))
+
+
+def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int | None) -> UploadPlan:
+    cfg = ctx.config
+    return UploadPlan(
+        bucket=target.bucket,
+        key=target.key,
+        headers=headers,
+        part_size=part_size(int(cfg.multipart_chunk_size_mb), size, max_parts=int(cfg.multipart_max_chunks)),
+        workers=max(1, int(cfg.parallel_transfers)),
+        multipart=bool(cfg.enable_multipart),
+    )
+
+
+def _put_stdin(ctx: Context, dest: s3uri.S3Uri) -> int:
+    if not dest.key or dest.key.endswith("/"):
+        raise ParameterError("Expecting S3 URI with a full object name when uploading from stdin ('-')")
+    headers = object_headers(ctx.config, ctx.options)
+    headers.setdefault("Content-Type", guess_mime(ctx.config, None))
+    plan = _plan(ctx, dest, headers, None)
+    started = time.monotonic()
+    sent = upload_stream(ctx.client(), ctx.stdin, plan)
+    ctx.out(formats.transfer_line("upload", "<stdin>", str(dest), size=sent,
+                                  seconds=time.monotonic() - started, counter="[1 of 1]"))
+    return ExitCodes.EX_OK

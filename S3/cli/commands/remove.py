@@ -1,0 +1,55 @@
+"""del / rm: one object, many, or (with -r) everything under a prefix, in batches of 1,000."""
+
+from __future__ import annotations
+
+from S3 import ExitCodes
+from S3.cli.commands.common import remote_objects, require_args
+from S3.cli.context import Context
+from S3.errors import ParameterError
+from S3.output import log
+from S3.s3 import uri as s3uri
+from S3.s3.errors import exit_code_for
+
+BATCH = 1000
+
+
+def delete(ctx: Context, args: list[str]) -> int:
+    require_args(args, 1, "s3cmd del s3://BUCKET/OBJECT")
+    cfg = ctx.config
+    rc = ExitCodes.EX_OK
+    for arg in args:
+        uri = s3uri.parse_bucket(arg)
+        if cfg.recursive:
+            if not uri.key and not cfg.force:
+                raise ParameterError(f"Please use --force to delete ALL contents of {uri}")
+            rc = max(rc, delete_all(ctx, uri, max_delete=int(cfg.max_delete)))
+            continue
+        if not uri.key or uri.key.endswith("/"):
+            raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
+        if cfg.dry_run:
+            ctx.out(f"delete: '{uri}'")
+            continue
+        ctx.client().delete_object(uri.bucket, uri.key)
+        ctx.out(f"delete: '{uri}'")
+    return rc
+
+
+def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
+    keys = [entry.key for entry in remote_objects(ctx, uri, recursive=True)]
+    if 0 <= max_delete < len(keys):
+        log.warning(f"delete: maximum requested number of deletes would be exceeded ({len(keys)} > {max_delete}), "
+                    "none performed.")
+        return ExitCodes.EX_PARTIAL
+    if ctx.config.dry_run:
+        for key in keys:
+            ctx.out(f"delete: '{uri.join(key)}'")
+        return ExitCodes.EX_OK
+    rc = ExitCodes.EX_OK
+    for start in range(0, len(keys), BATCH):
+        deleted, errors = ctx.client().delete_objects(uri.bucket, keys[start:start + BATCH])
+        for key in deleted:
+            ctx.out(f"delete: '{uri.join(key)}'")
+        for key, code, message in errors:
+            log.error(f"delete: '{uri.join(key)}' failed: {code}: {message}")
+            rc = ExitCodes.EX_PARTIAL if deleted else exit_code_for(403 if code == "AccessDenied" else 500, code)
+    return rc

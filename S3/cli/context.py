@@ -1,0 +1,90 @@
+"""Everything a command needs, built once per run: config, runtime, output streams and
+a lazily created S3 client (``--version`` or a usage error never touches the network
+or the credential chain)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from typing import IO
+
+from S3.Config import Config
+from S3.credentials.refreshing import CredentialSource
+from S3.output import log
+from S3.runtime import Runtime
+from S3.s3.addressing import Endpoint
+from S3.s3.client import ClientSettings, S3Client
+from S3.transport.http import RequestsTransport, TransportSettings
+
+
+@dataclass
+class Context:
+    config: Config
+    runtime: Runtime
+    options: argparse.Namespace
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stdin: IO[bytes] = field(default_factory=lambda: sys.stdin.buffer)
+    stdout_bytes: IO[bytes] = field(default_factory=lambda: sys.stdout.buffer)
+    _client: S3Client | None = None
+    _credentials: CredentialSource | None = None
+
+    @property
+    def quiet(self) -> bool:
+        return bool(self.options.quiet)
+
+    def out(self, line: str) -> None:
+        if not self.quiet:
+            self.stdout.write(line + "\n")
+            self.stdout.flush()
+
+    def credentials(self) -> CredentialSource:
+        if self._credentials is None:
+            cli = {
+                "access_key": self.options.access_key or "",
+                "secret_key": self.options.secret_key or "",
+                "access_token": self.options.access_token or "",
+            }
+            log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
+                                str(self.config.access_token))
+            self._credentials = self.config.credential_source(
+                runtime=self.runtime, cli=cli, on_new=lambda creds: log.register_secret(*creds.secrets())
+            )
+        return self._credentials
+
+    def client(self) -> S3Client:
+        if self._client is None:
+            cfg = self.config
+            workers = max(1, int(cfg.parallel_transfers))
+            transport = RequestsTransport(
+                TransportSettings(
+                    proxy_host=str(cfg.proxy_host),
+                    proxy_port=int(cfg.proxy_port),
+                    ca_certs_file=str(cfg.ca_certs_file),
+                    check_ssl_certificate=bool(cfg.check_ssl_certificate),
+                    check_ssl_hostname=bool(cfg.check_ssl_hostname),
+                    ssl_client_cert_file=str(cfg.ssl_client_cert_file),
+                    ssl_client_key_file=str(cfg.ssl_client_key_file),
+                    read_timeout=float(cfg.socket_timeout),
+                    connect_timeout=min(float(cfg.socket_timeout), 10.0),
+                    pool_size=workers + 2,
+                    pooling=bool(cfg.connection_pooling),
+                )
+            )
+            self._client = S3Client(
+                endpoint=Endpoint(str(cfg.host_base), str(cfg.host_bucket), bool(cfg.use_https)),
+                transport=transport,
+                credentials=self.credentials(),
+                settings=ClientSettings(
+                    region=cfg.region(),
+                    signature_v2=bool(cfg.signature_v2),
+                    max_retries=int(cfg.max_retries),
+                    requester_pays=bool(cfg.requester_pays),
+                ),
+                runtime=self.runtime,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.transport.close()

@@ -1,0 +1,139 @@
+"""Entry point. ``raw_main`` owns every error → exit code decision; ``program`` is the
+happy path. A failure prints one ``ERROR: …`` line and exits with s3cmd's code; a
+traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+
+from S3 import ExitCodes, PkgInfo
+from S3.cli import parser as cli_parser
+from S3.cli.commands import COMMANDS, HELP
+from S3.cli.context import Context
+from S3.Config import Config, default_config_path
+from S3.errors import ConfigError, S3cmdError, UsageError
+from S3.output import log
+from S3.runtime import Runtime
+
+
+def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
+    path = options.config or default_config_path(env)
+    config = Config(env=env)
+    # With no config file at the default path, run on defaults: a pod with IRSA
+    # needs no .s3cfg. A file named with -c or $S3CMD_CONFIG must exist.
+    explicit = bool(options.config or env.get("S3CMD_CONFIG"))
+    if explicit or os.path.exists(path):
+        config.read_config_file(path)
+    for dest in cli_parser.CONFIG_DESTS:
+        value = getattr(options, dest, None)
+        if value is not None:
+            config.update_option(dest, value)
+    if options.verbose:
+        config.verbosity = "INFO"
+    if options.debug:
+        config.verbosity = "DEBUG"
+    if getattr(options, "progress_meter", None) is None:
+        config.progress_meter = sys.stdout.isatty()
+    return config
+
+
+def print_help(stream) -> None:  # type: ignore[no-untyped-def]
+    stream.write(cli_parser.build_parser().format_help())
+    stream.write("\nCommands:\n")
+    for title, usage in HELP:
+        stream.write(f"  {title}\n      {usage}\n")
+    stream.write("\nCredentials come from (first found): --access_key/--secret_key, the config file, "
+                 "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.\n")
+
+
+def program(options: argparse.Namespace, runtime: Runtime) -> int:
+    config = load_config(options, runtime.env)
+    log.setup(str(config.verbosity))
+    log.register_secret(str(config.secret_key), str(config.access_token), str(config.gpg_passphrase))
+    if options.configure:
+        from S3.cli.configure import run_configure
+
+        return run_configure(config, options, runtime)
+    if options.dump_config:
+        config.dump_config(sys.stdout, show_secrets=options.show_secrets)
+        return ExitCodes.EX_OK
+    if not options.args:
+        raise UsageError("Missing command. Please run with --help for more information.")
+    command, *params = options.args
+    handler = COMMANDS.get(command)
+    if handler is None:
+        raise UsageError(f"Invalid command: {command}")
+    ctx = Context(config=config, runtime=runtime, options=options)
+    try:
+        return handler(ctx, params)
+    finally:
+        ctx.close()
+
+
+def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
+    runtime = runtime or Runtime()
+    debug = "-d" in argv or "--debug" in argv
+    log.setup("DEBUG" if debug else "WARNING")
+    try:
+        options = cli_parser.parse(argv)
+        if options.help:
+            print_help(sys.stdout)
+            return ExitCodes.EX_OK
+        if options.version:
+            sys.stdout.write(f"s3cmd version {PkgInfo.version}\n")
+            return ExitCodes.EX_OK
+        return program(options, runtime)
+    except UsageError as problem:
+        sys.stderr.write(f"Usage: {cli_parser.USAGE}\n")
+        log.error(f"{problem} (see 's3cmd --help')")
+        return problem.exit_code
+    except S3cmdError as problem:
+        if debug:
+            log.error(log.redact(traceback.format_exc()))
+        log.error(str(problem))
+        return problem.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("\nERROR: Interrupted by the user (Ctrl-C)\n")
+        return ExitCodes.EX_BREAK
+    except BrokenPipeError:
+        # The reader went away (`s3cmd ls | head`): not our failure to report.
+        _silence_stdout()
+        return ExitCodes.EX_OK
+    except MemoryError:
+        log.error("Out of memory; lower --parallel or --multipart-chunk-size-mb")
+        return ExitCodes.EX_OSERR
+    except OSError as problem:
+        if debug:
+            log.error(log.redact(traceback.format_exc()))
+        log.error(f"{problem.strerror or problem}: {problem.filename or ''}".rstrip(": "))
+        return ExitCodes.EX_IOERR
+    except Exception as problem:  # the last line of defence: no traceback without --debug
+        if debug:
+            log.error(log.redact(traceback.format_exc()))
+        log.error(f"Internal error: {type(problem).__name__}: {log.redact(str(problem))} "
+                  "(run with --debug for details and report it)")
+        return ExitCodes.EX_SOFTWARE
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return raw_main(sys.argv[1:] if argv is None else argv)
+
+
+def console_main() -> None:
+    sys.exit(main())
+
+
+__all__ = ["ConfigError", "console_main", "main", "raw_main"]

@@ -1,0 +1,124 @@
+"""s3cmd's options, declared once. Parsing only: no side effects.
+
+Options may stand before or after the command, as with s3cmd. An unknown
+option or a bad value is a ``UsageError`` (exit 64), never argparse's exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import NoReturn
+
+from S3 import PkgInfo
+from S3.errors import UsageError
+
+USAGE = "s3cmd [options] COMMAND [parameters]"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        message = message.replace("unrecognized arguments:", "no such option:")
+        raise UsageError(message)
+
+
+def _flag(parser: argparse.ArgumentParser, *names: str, dest: str, value: object, help: str) -> None:
+    parser.add_argument(*names, dest=dest, action="store_const", const=value, default=None, help=help)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="s3cmd", usage=USAGE, add_help=False, allow_abbrev=False,
+                description="s3cmd-compatible S3 client with a modern AWS credential loader.")
+    add = p.add_argument
+    add("-h", "--help", action="store_true", help="show this help message and exit")
+    add("--configure", action="store_true", help="Invoke interactive (re)configuration tool.")
+    add("-c", "--config", metavar="FILE", help="Config file name. Defaults to $S3CMD_CONFIG or $HOME/.s3cfg")
+    add("--dump-config", action="store_true", help="Dump current configuration (secrets masked) and exit.")
+    add("--show-secrets", action="store_true", help="With --dump-config: print secrets instead of masking them.")
+    add("--access_key", help="AWS Access Key")
+    add("--secret_key", help="AWS Secret Key")
+    add("--access_token", help="AWS Access Token")
+    _flag(p, "-n", "--dry-run", dest="dry_run", value=True, help="Only show what would be done.")
+    _flag(p, "-s", "--ssl", dest="use_https", value=True, help="Use HTTPS (default).")
+    _flag(p, "--no-ssl", dest="use_https", value=False, help="Don't use HTTPS.")
+    _flag(p, "-f", "--force", dest="force", value=True, help="Force overwrite and other dangerous operations.")
+    _flag(p, "--continue", dest="get_continue", value=True, help="Continue a partially downloaded file [get].")
+    _flag(p, "--skip-existing", dest="skip_existing", value=True, help="Skip files that exist at the destination.")
+    _flag(p, "-r", "--recursive", dest="recursive", value=True, help="Recursive upload, download or removal.")
+    _flag(p, "--check-md5", dest="check_md5", value=True, help="Check MD5 sums when comparing files (default).")
+    _flag(p, "--no-check-md5", dest="check_md5", value=False, help="Do not check MD5 sums.")
+    _flag(p, "-P", "--acl-public", dest="acl_public", value=True, help="Store objects readable by anyone.")
+    _flag(p, "--acl-private", dest="acl_public", value=False, help="Store objects private (default).")
+    add("--max-delete", dest="max_delete", type=int, metavar="NUM", help="Do not delete more than NUM files.")
+    add("--limit", dest="limit", type=int, metavar="NUM", help="Limit number of objects listed [ls, la].")
+    _flag(p, "-p", "--preserve", dest="preserve_attrs", value=True, help="Preserve filesystem attributes (default).")
+    _flag(p, "--no-preserve", dest="preserve_attrs", value=False, help="Don't store filesystem attributes.")
+    add("--exclude", action="append", default=[], metavar="GLOB", help="Exclude files matching GLOB.")
+    add("--exclude-from", action="append", default=[], metavar="FILE", help="Read --exclude GLOBs from FILE.")
+    add("--rexclude", action="append", default=[], metavar="REGEXP", help="Exclude files matching REGEXP.")
+    add("--include", action="append", default=[], metavar="GLOB", help="Include files matching GLOB even if excluded.")
+    add("--include-from", action="append", default=[], metavar="FILE", help="Read --include GLOBs from FILE.")
+    add("--rinclude", action="append", default=[], metavar="REGEXP", help="Include files matching REGEXP.")
+    add("--region", "--bucket-location", dest="bucket_location", metavar="REGION", help="Region (bucket location).")
+    add("--host", dest="host_base", metavar="HOSTNAME", help="HOSTNAME:PORT of the S3 endpoint.")
+    add("--host-bucket", dest="host_bucket", help="DNS-style bucket+hostname:port template, e.g. %%(bucket)s.s3.amazonaws.com")
+    _flag(p, "--reduced-redundancy", "--rr", dest="reduced_redundancy", value=True, help="Store with Reduced Redundancy.")
+    _flag(p, "--no-reduced-redundancy", "--no-rr", dest="reduced_redundancy", value=False, help="Store without Reduced Redundancy.")
+    add("--storage-class", dest="storage_class", metavar="CLASS", help="Store objects with storage CLASS.")
+    add("--default-mime-type", dest="default_mime_type", help="Default MIME type for stored objects.")
+    _flag(p, "-M", "--guess-mime-type", dest="guess_mime_type", value=True, help="Guess MIME type (default).")
+    _flag(p, "--no-guess-mime-type", dest="guess_mime_type", value=False, help="Use the default MIME type.")
+    _flag(p, "--no-mime-magic", dest="use_mime_magic", value=False, help="Don't use mime magic when guessing.")
+    add("-m", "--mime-type", dest="mime_type", metavar="MIME/TYPE", help="Force MIME type.")
+    add("--add-header", action="append", default=[], metavar="NAME:VALUE", help="Add an HTTP header to uploads.")
+    add("--remove-header", action="append", default=[], metavar="NAME", help="Remove an HTTP header [modify].")
+    _flag(p, "--server-side-encryption", dest="server_side_encryption", value=True, help="Use server-side encryption.")
+    add("--server-side-encryption-kms-id", dest="kms_key", metavar="KMS_KEY", help="SSE-KMS key id.")
+    _flag(p, "--disable-multipart", dest="enable_multipart", value=False, help="Disable multipart uploads.")
+    add("--multipart-chunk-size-mb", dest="multipart_chunk_size_mb", type=int, metavar="SIZE", help="Part size in MB (default 15).")
+    _flag(p, "--list-md5", dest="list_md5", value=True, help="Include MD5 sums in listings [ls].")
+    _flag(p, "-H", "--human-readable-sizes", dest="human_readable_sizes", value=True, help="Print sizes like 1K, 234M.")
+    _flag(p, "-l", "--long-listing", dest="long_listing", value=True, help="Produce long listing [ls].")
+    _flag(p, "--progress", dest="progress_meter", value=True, help="Display progress meter (default on TTY).")
+    _flag(p, "--no-progress", dest="progress_meter", value=False, help="Don't display progress meter.")
+    _flag(p, "--stats", dest="stats", value=True, help="Give some file-transfer stats.")
+    add("-v", "--verbose", action="store_true", help="Enable verbose output.")
+    add("-d", "--debug", action="store_true", help="Enable debug output (secrets are redacted).")
+    add("--version", action="store_true", help=f"Show s3cmd version ({PkgInfo.version}) and exit.")
+    _flag(p, "-F", "--follow-symlinks", dest="follow_symlinks", value=True, help="Follow symbolic links.")
+    add("--cache-file", dest="cache_file", metavar="FILE", help="Cache FILE of local MD5 values.")
+    add("-q", "--quiet", action="store_true", help="Silence output on stdout.")
+    add("--ca-certs", dest="ca_certs_file", metavar="CA_CERTS_FILE", help="Path to a CA certificate bundle.")
+    add("--ssl-cert", dest="ssl_client_cert_file", metavar="FILE", help="Client certificate file.")
+    add("--ssl-key", dest="ssl_client_key_file", metavar="FILE", help="Client certificate key file.")
+    _flag(p, "--check-certificate", dest="check_ssl_certificate", value=True, help="Check TLS certificates.")
+    _flag(p, "--no-check-certificate", dest="check_ssl_certificate", value=False, help="Do not check TLS certificates.")
+    _flag(p, "--check-hostname", dest="check_ssl_hostname", value=True, help="Check TLS host names.")
+    _flag(p, "--no-check-hostname", dest="check_ssl_hostname", value=False, help="Do not check TLS host names.")
+    _flag(p, "--signature-v2", dest="signature_v2", value=True, help="Use AWS Signature version 2.")
+    add("--limit-rate", dest="limitrate", metavar="LIMITRATE", help="Limit transfer speed (bytes, k, m).")
+    _flag(p, "--no-connection-pooling", dest="connection_pooling", value=False, help="Disable connection reuse.")
+    _flag(p, "--requester-pays", dest="requester_pays", value=True, help="Set the REQUESTER PAYS flag.")
+    _flag(p, "--stop-on-error", dest="stop_on_error", value=True, help="Stop at the first failed transfer.")
+    add("--max-retries", dest="max_retries", type=int, metavar="NUM", help="Retries of a failed request (default 5).")
+    add("--content-disposition", dest="content_disposition", help="Content-Disposition for signed URLs.")
+    add("--content-type", dest="content_type", help="Content-Type for signed URLs.")
+    add("--parallel", dest="parallel_transfers", type=int, metavar="NUM", help="Parts or files in flight at once (default 8).")
+    add("args", nargs="*", help=argparse.SUPPRESS)
+    return p
+
+
+# Parsed options that map one-to-one onto .s3cfg options.
+CONFIG_DESTS = (
+    "dry_run use_https force get_continue skip_existing recursive acl_public max_delete limit preserve_attrs "
+    "bucket_location host_base host_bucket reduced_redundancy storage_class default_mime_type guess_mime_type "
+    "use_mime_magic mime_type server_side_encryption kms_key enable_multipart multipart_chunk_size_mb list_md5 "
+    "human_readable_sizes long_listing progress_meter stats follow_symlinks cache_file ca_certs_file "
+    "ssl_client_cert_file ssl_client_key_file check_ssl_certificate check_ssl_hostname signature_v2 limitrate "
+    "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
+    "parallel_transfers"
+).split()
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    return build_parser().parse_intermixed_args(list(argv))

@@ -1,0 +1,56 @@
+"""The project's error hierarchy: every failure the CLI reports is one of these.
+
+Each error carries the exit code it maps to and a one-line message that says what
+went wrong and what to do. Low-level exceptions (socket, requests, XML) are
+translated into these in one place each: transport/ for HTTP, s3/ for S3
+answers, credentials/ for credential sources.
+"""
+
+from __future__ import annotations
+
+from S3 import ExitCodes
+
+
+class S3cmdError(Exception):
+    """Base of every error we report; ``str()`` is the user-facing line."""
+
+    exit_code: int = ExitCodes.EX_GENERAL
+    prefix: str = ""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.prefix + self.message
+
+
+class ParameterError(S3cmdError):
+    """The command line asks for something impossible (s3cmd: "Parameter problem")."""
+
+    exit_code = ExitCodes.EX_USAGE
+    prefix = "Parameter problem: "
+
+
+class UsageError(S3cmdError):
+    """Unknown option or command: reported with the usage line."""
+
+    exit_code = ExitCodes.EX_USAGE
+
+
+class ConfigError(S3cmdError):
+    """A configuration file or setting is malformed."""
+
+    exit_code = ExitCodes.EX_CONFIG
+
+
+class LocalFileError(S3cmdError):
+    """A local file could not be read or written."""
+
+    exit_code = ExitCodes.EX_IOERR
+
+
+class TransferError(S3cmdError):
+    """A transfer failed in a way a later retry may fix (s3cmd: upload/download error)."""
+
+    exit_code = ExitCodes.EX_TEMPFAIL

@@ -1,0 +1,1 @@
+"""What s3cmd prints: the exact text lines, log lines on stderr, the progress meter."""

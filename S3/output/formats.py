@@ -1,0 +1,71 @@
+"""s3cmd's text lines, reproduced from its observed output (see COMPATIBILITY.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dateutil import tz
+
+
+def human_size(size: float, *, floating: bool = False) -> tuple[float | int, str]:
+    """s3cmd's sizes: divide by 1024 while above 2048; units K, M, G, T."""
+    units = ["K", "M", "G", "T"]
+    unit = ""
+    value: float = float(size)
+    while value > 2048 and units:
+        value /= 1024
+        unit = units.pop(0)
+    return (value if floating else int(value)), unit
+
+
+def size_text(size: int, human: bool) -> str:
+    if human:
+        value, unit = human_size(size)
+        return f"{value}{unit}"
+    return str(size)
+
+
+def listing_time(when: datetime) -> str:
+    return when.astimezone(tz.tzlocal()).strftime("%Y-%m-%d %H:%M")
+
+
+def bucket_line(created: datetime, bucket: str) -> str:
+    return f"{listing_time(created)}  s3://{bucket}"
+
+
+def object_line(
+    *, when: datetime | None, size: int | None, uri: str, human: bool, md5: str | None, storage: str | None
+) -> str:
+    """One ``ls`` line; ``size=None`` is a DIR (common prefix) line."""
+    width = 5 if human else 12
+    if size is None:
+        size_field = "DIR".rjust(width + (1 if human else 0))
+    elif human:
+        value, unit = human_size(size)
+        size_field = f"{value:>5d}{unit:1s}"
+    else:
+        size_field = f"{size:>12d}"
+    stamp = listing_time(when) if when else ""
+    line = f"{stamp:>16s} {size_field}  "
+    if md5 is not None:
+        line += f"{md5:<35s}  "
+    if storage is not None:
+        line += f"{storage:<11s}  "
+    return line + uri
+
+
+def du_line(size: int, count: int, uri: str, *, human: bool) -> str:
+    text = size_text(size, human).rjust(5 if human else 12)
+    return f"{text} {count:>7d} objects {uri}"
+
+
+def speed_text(size: int, seconds: float) -> str:
+    if seconds <= 0:
+        return f"({size} bytes in 0.0 seconds, -1.00 B/s)"
+    value, unit = human_size(size / seconds, floating=True)
+    return f"({size} bytes in {seconds:0.1f} seconds, {value:0.2f} {unit}B/s)"
+
+
+def transfer_line(verb: str, source: str, dest: str, *, size: int, seconds: float, counter: str = "") -> str:
+    line = f"{verb}: '{source}' -> '{dest}' {speed_text(size, seconds)}"
+    return f"{line} {counter}" if counter else line

@@ -1,0 +1,318 @@
+"""The S3 client: one method per operation, each request signed from one credential
+snapshot, retried with backoff, re-signed after a credentials refresh or a region
+correction.
+
+Retries re-sign every attempt (fresh date, fresh credentials). An
+``ExpiredToken``/``InvalidToken`` answer forces one refresh of temporary
+credentials; a region hint (301 or ``AuthorizationHeaderMalformed``) re-targets
+the bucket's region once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import formatdate
+
+from S3.credentials.refreshing import CredentialSource
+from S3.runtime import Runtime
+from S3.s3 import xml
+from S3.s3.addressing import Endpoint, Location
+from S3.s3.errors import S3Error
+from S3.signing import sigv2, sigv4
+from S3.transport.errors import TransportError
+from S3.transport.http import HttpClient, Response
+from S3.transport.retry import RetryPolicy, is_retryable_answer, parse_retry_after
+
+log = logging.getLogger("s3cmd.s3")
+
+Query = Sequence[tuple[str, str]]
+_REFRESH_CODES = frozenset({"ExpiredToken", "InvalidToken", "TokenRefreshRequired"})
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    region: str = "us-east-1"
+    signature_v2: bool = False
+    max_retries: int = 5
+    requester_pays: bool = False
+
+
+def md5_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
+
+
+class S3Client:
+    def __init__(
+        self,
+        *,
+        endpoint: Endpoint,
+        transport: HttpClient,
+        credentials: CredentialSource,
+        settings: ClientSettings,
+        runtime: Runtime,
+    ) -> None:
+        self.endpoint = endpoint
+        self.transport = transport
+        self.credentials = credentials
+        self.settings = settings
+        self.runtime = runtime
+        self._bucket_regions: dict[str, str] = {}
+        self._regions_lock = threading.Lock()
+
+    # -- the one request path --------------------------------------------
+
+    def region_for(self, bucket: str) -> str:
+        with self._regions_lock:
+            return self._bucket_regions.get(bucket, self.settings.region)
+
+    def _remember_region(self, bucket: str, region: str) -> None:
+        with self._regions_lock:
+            self._bucket_regions[bucket] = region
+
+    def _sign(
+        self,
+        *,
+        method: str,
+        loc: Location,
+        query: Query,
+        headers: Mapping[str, str],
+        payload_hash: str,
+        region: str,
+    ) -> tuple[dict[str, str], str]:
+        creds = self.credentials.snapshot()
+        keys = sigv4.SigningKeys(creds.access_key, creds.secret_key, creds.session_token)
+        query_string = sigv4.canonical_query(query)
+        base = {"host": loc.host, **headers}
+        if self.settings.requester_pays:
+            base["x-amz-request-payer"] = "requester"
+        if self.settings.signature_v2:
+            resource = sigv2.canonical_resource(loc.canonical_uri, query, bucket_in_host=loc.bucket_in_host)
+            signed = sigv2.sign_headers(
+                method=method, headers=base, resource=resource, keys=keys,
+                http_date=formatdate(self.runtime.clock().timestamp(), usegmt=True),
+            )
+        else:
+            signed = sigv4.sign_headers(
+                method=method,
+                canonical_uri=loc.canonical_uri,
+                query=query_string,
+                headers=base,
+                payload_hash=payload_hash,
+                keys=keys,
+                scope=sigv4.Scope(region, "s3"),
+                now=self.runtime.clock(),
+            )
+        signed.pop("host", None)
+        return signed, query_string
+
+    def request(
+        self,
+        method: str,
+        bucket: str = "",
+        key: str = "",
+        *,
+        query: Query = (),
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        stream: bool = False,
+    ) -> Response:
+        headers = dict(headers or {})
+        payload_hash = hashlib.sha256(body).hexdigest() if body else sigv4.EMPTY_SHA256
+        if body or method in ("PUT", "POST"):
+            headers["Content-Length"] = str(len(body))
+        policy = RetryPolicy(max_retries=self.settings.max_retries)
+        refreshed = region_fixed = False
+        resource = f"s3://{bucket}/{key}" if bucket else "s3://"
+        while True:
+            region = self.region_for(bucket)
+            loc = self.endpoint.locate(bucket, key, region=region)
+            stale = self.credentials.snapshot()
+            signed, query_string = self._sign(
+                method=method, loc=loc, query=query, headers=headers, payload_hash=payload_hash, region=region
+            )
+            url = loc.url + (f"?{query_string}" if query_string else "")
+            log.debug("Sending %s %s", method, loc.url)
+            try:
+                answer = self.transport.send(method, url, headers=signed, body=body or None, stream=stream)
+            except TransportError as failed:
+                if failed.retryable and not policy.exhausted:
+                    policy = self._wait(policy, f"{resource} ({failed})")
+                    continue
+                raise
+            if answer.status < 300 or (answer.status == 304 and method in ("GET", "HEAD")):
+                return answer
+            body_bytes = answer.body
+            if stream:
+                body_bytes = b"".join(answer.iter_body(65536))
+            error = S3Error.from_answer(
+                status=answer.status,
+                reason=answer.reason,
+                body=body_bytes if method != "HEAD" else b"",
+                resource=resource,
+                region_header=answer.headers.get("x-amz-bucket-region", ""),
+            )
+            if error.code in _REFRESH_CODES and not refreshed:
+                refreshed = True
+                if self.credentials.force_refresh(stale) is not stale:
+                    log.info("Credentials expired mid-request; refreshed them and retrying %s", resource)
+                    continue
+            if bucket and not region_fixed and error.region and error.region != region and (
+                answer.status in (301, 307) or error.code in ("AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "PermanentRedirect")
+            ):
+                region_fixed = True
+                log.info("Bucket %s is in region %s; retrying there", bucket, error.region)
+                self._remember_region(bucket, error.region)
+                continue
+            if is_retryable_answer(answer.status, error.code) and not policy.exhausted:
+                policy = self._wait(
+                    policy, f"{resource} ({error})", retry_after=parse_retry_after(answer.headers.get("Retry-After"))
+                )
+                continue
+            raise error
+
+    def _wait(self, policy: RetryPolicy, what: str, *, retry_after: float | None = None) -> RetryPolicy:
+        delay = policy.delay(self.runtime.random(), retry_after=retry_after)
+        log.warning("Retrying failed request: %s", what)
+        log.warning("Waiting %.1f sec...", delay)
+        self.runtime.sleep(delay)
+        return policy.increment()
+
+    # -- buckets ------------------------------------------------------------
+
+    def list_buckets(self) -> list[xml.Bucket]:
+        return sorted(xml.parse_buckets(self.request("GET").body), key=lambda b: b.name)
+
+    def create_bucket(self, bucket: str, *, location: str, headers: Mapping[str, str] | None = None) -> None:
+        body = b"" if location in ("", "us-east-1", "US") else xml.build_create_bucket(location)
+        if location not in ("", "US"):
+            self._remember_region(bucket, location)
+        self.request("PUT", bucket, headers=headers, body=body)
+
+    def delete_bucket(self, bucket: str) -> None:
+        self.request("DELETE", bucket)
+
+    def bucket_location(self, bucket: str) -> str:
+        location = xml.parse_location(self.request("GET", bucket, query=[("location", "")]).body)
+        return location or "us-east-1"
+
+    def get_subresource(self, bucket: str, key: str, name: str) -> bytes:
+        return self.request("GET", bucket, key, query=[(name, "")]).body
+
+    def list_objects(
+        self, bucket: str, *, prefix: str = "", delimiter: str = "", limit: int = -1
+    ) -> Iterator[xml.ListPage]:
+        """Stream the listing page by page (never held whole)."""
+        marker = ""
+        seen = 0
+        while True:
+            query = [("prefix", prefix)] if prefix else []
+            if delimiter:
+                query.append(("delimiter", delimiter))
+            if marker:
+                query.append(("marker", marker))
+            if limit > 0:
+                query.append(("max-keys", str(min(1000, limit - seen))))
+            page = xml.parse_list_page(self.request("GET", bucket, query=query).body)
+            seen += len(page.objects) + len(page.prefixes)
+            yield page
+            if not page.truncated or not page.next_marker or (0 < limit <= seen):
+                return
+            marker = page.next_marker
+
+    # -- objects ------------------------------------------------------------
+
+    def head_object(self, bucket: str, key: str) -> Response:
+        return self.request("HEAD", bucket, key)
+
+    def put_object(self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str]) -> Response:
+        return self.request("PUT", bucket, key, body=body, headers={**headers, "Content-MD5": md5_b64(body)})
+
+    def get_object(self, bucket: str, key: str, *, offset: int = 0) -> Response:
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        return self.request("GET", bucket, key, headers=headers, stream=True)
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        self.request("DELETE", bucket, key)
+
+    def delete_objects(self, bucket: str, keys: list[str]) -> tuple[list[str], list[tuple[str, str, str]]]:
+        body = xml.build_delete(keys)
+        answer = self.request("POST", bucket, query=[("delete", "")], body=body, headers={"Content-MD5": md5_b64(body)})
+        return xml.parse_delete_result(answer.body)
+
+    def copy_object(
+        self, src_bucket: str, src_key: str, bucket: str, key: str, *, headers: Mapping[str, str], replace_metadata: bool
+    ) -> None:
+        source = "/" + sigv4.uri_encode(f"{src_bucket}/{src_key}", safe="/")
+        copy_headers = {
+            **headers,
+            "x-amz-copy-source": source,
+            "x-amz-metadata-directive": "REPLACE" if replace_metadata else "COPY",
+        }
+        answer = self.request("PUT", bucket, key, headers=copy_headers)
+        # CopyObject can fail after a 200: the error is in the body.
+        result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
+        if "Error" in result:
+            raise S3Error(status=500, code=result["Error"], message=result["Message"], resource=f"s3://{bucket}/{key}")
+
+    # -- multipart ----------------------------------------------------------
+
+    def create_multipart(self, bucket: str, key: str, *, headers: Mapping[str, str]) -> str:
+        return xml.parse_upload_id(self.request("POST", bucket, key, query=[("uploads", "")], headers=headers).body)
+
+    def upload_part(self, bucket: str, key: str, *, upload_id: str, number: int, data: bytes) -> str:
+        answer = self.request(
+            "PUT",
+            bucket,
+            key,
+            query=[("partNumber", str(number)), ("uploadId", upload_id)],
+            body=data,
+            headers={"Content-MD5": md5_b64(data)},
+        )
+        return answer.headers.get("ETag", "")
+
+    def complete_multipart(self, bucket: str, key: str, *, upload_id: str, parts: list[tuple[int, str]]) -> None:
+        answer = self.request(
+            "POST", bucket, key, query=[("uploadId", upload_id)], body=xml.build_complete_multipart(parts)
+        )
+        result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
+        if "Error" in result:
+            raise S3Error(status=500, code=result["Error"], message=result["Message"], resource=f"s3://{bucket}/{key}")
+
+    def abort_multipart(self, bucket: str, key: str, *, upload_id: str) -> None:
+        self.request("DELETE", bucket, key, query=[("uploadId", upload_id)])
+
+    # -- presigning -----------------------------------------------------------
+
+    def presign_get(self, bucket: str, key: str, *, expires_epoch: int, https: bool) -> str:
+        creds = self.credentials.snapshot()
+        keys = sigv4.SigningKeys(creds.access_key, creds.secret_key, creds.session_token)
+        loc = self.endpoint.locate(bucket, key, region=self.region_for(bucket))
+        base_url = ("https" if https else "http") + loc.url[len(self.endpoint.scheme):]
+        if self.settings.signature_v2:
+            resource = sigv2.canonical_resource(loc.canonical_uri, (), bucket_in_host=loc.bucket_in_host)
+            return base_url + "?" + sigv2.presign_query(resource=resource, keys=keys, expires_epoch=expires_epoch)
+        now = self.runtime.clock()
+        expires = max(1, min(604800, expires_epoch - int(now.timestamp())))
+        query = sigv4.presign_query(
+            method="GET",
+            canonical_uri=loc.canonical_uri,
+            params=(),
+            host=loc.host,
+            keys=keys,
+            scope=sigv4.Scope(self.region_for(bucket), "s3"),
+            now=now,
+            expires=expires,
+        )
+        return f"{base_url}?{query}"
+
+
+def content_md5_hex(data: bytes) -> str:
+    return hashlib.md5(data).hexdigest()
+
+
+ProgressCallback = Callable[[int], None]

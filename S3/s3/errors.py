@@ -1,0 +1,59 @@
+"""S3 error answers, parsed once, with s3cmd's exit code for each HTTP status."""
+
+from __future__ import annotations
+
+from S3 import ExitCodes
+from S3.errors import S3cmdError
+from S3.s3.xml import parse_error
+
+_BY_STATUS = {
+    301: ExitCodes.EX_SERVERMOVED,
+    307: ExitCodes.EX_SERVERMOVED,
+    403: ExitCodes.EX_ACCESSDENIED,
+    404: ExitCodes.EX_NOTFOUND,
+    409: ExitCodes.EX_CONFLICT,
+    412: ExitCodes.EX_PRECONDITION,
+    429: ExitCodes.EX_SERVICE,
+    503: ExitCodes.EX_SERVICE,
+}
+_SERVER_ERROR = frozenset({400, 405, 411, 416, 417, 501, 504})
+# An expired or unknown key is a credentials problem even though S3 answers 400.
+_ACCESS_CODES = frozenset({"ExpiredToken", "InvalidToken", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
+
+
+def exit_code_for(status: int, code: str = "") -> int:
+    if code in _ACCESS_CODES:
+        return ExitCodes.EX_ACCESSDENIED
+    if status in _SERVER_ERROR:
+        return ExitCodes.EX_SERVERERROR
+    return _BY_STATUS.get(status, ExitCodes.EX_SOFTWARE)
+
+
+class S3Error(S3cmdError):
+    """S3 answered with an error: ``S3 error: 404 (NoSuchBucket): The specified bucket does not exist``."""
+
+    prefix = "S3 error: "
+
+    def __init__(self, *, status: int, reason: str = "", code: str = "", message: str = "", resource: str = "",
+                 region: str = "") -> None:
+        text = f"{status} ({code or reason})" + (f": {message}" if message else "")
+        super().__init__(text)
+        self.status = status
+        self.reason = reason
+        self.code = code
+        self.error_message = message
+        self.resource = resource
+        self.region = region
+        self.exit_code = exit_code_for(status, code)
+
+    @classmethod
+    def from_answer(cls, *, status: int, reason: str, body: bytes, resource: str, region_header: str = "") -> S3Error:
+        fields = parse_error(body)
+        return cls(
+            status=status,
+            reason=reason,
+            code=fields.get("Code", ""),
+            message=fields.get("Message", ""),
+            resource=resource,
+            region=region_header or fields.get("Region", ""),
+        )

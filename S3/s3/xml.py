@@ -1,0 +1,179 @@
+"""S3 XML answers → plain dataclasses. Namespaces are dropped; nothing else is trusted."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil.parser import isoparse
+
+S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+
+def _strip(tree: ET.Element) -> ET.Element:
+    for element in tree.iter():
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.split("}", 1)[1]
+    return tree
+
+
+def parse_xml(body: bytes) -> ET.Element:
+    try:
+        return _strip(ET.fromstring(body))
+    except ET.ParseError as bad:
+        raise MalformedAnswer(f"S3 answered with malformed XML ({bad}); is host_base an S3 endpoint?") from None
+
+
+class MalformedAnswer(ValueError):
+    pass
+
+
+def parse_error(body: bytes) -> dict[str, str]:
+    if not body.strip():
+        return {}
+    try:
+        tree = parse_xml(body)
+    except MalformedAnswer:
+        return {}
+    node = tree if tree.tag == "Error" else tree.find(".//Error")
+    if node is None:
+        return {}
+    return {child.tag: (child.text or "") for child in node}
+
+
+def _text(node: ET.Element, path: str, default: str = "") -> str:
+    found = node.find(path)
+    return found.text or default if found is not None else default
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    created: datetime
+
+
+@dataclass(frozen=True)
+class ObjectEntry:
+    key: str
+    size: int
+    last_modified: datetime
+    etag: str
+    storage_class: str
+
+    @property
+    def md5(self) -> str:
+        return self.etag.strip('"')
+
+
+@dataclass(frozen=True)
+class ListPage:
+    objects: tuple[ObjectEntry, ...]
+    prefixes: tuple[str, ...]
+    truncated: bool
+    next_marker: str
+
+
+def parse_buckets(body: bytes) -> list[Bucket]:
+    tree = parse_xml(body)
+    return [
+        Bucket(_text(b, "Name"), isoparse(_text(b, "CreationDate", "1970-01-01T00:00:00Z")))
+        for b in tree.iter("Bucket")
+    ]
+
+
+def parse_list_page(body: bytes) -> ListPage:
+    tree = parse_xml(body)
+    objects = tuple(
+        ObjectEntry(
+            key=_text(c, "Key"),
+            size=int(_text(c, "Size", "0")),
+            last_modified=isoparse(_text(c, "LastModified", "1970-01-01T00:00:00Z")),
+            etag=_text(c, "ETag"),
+            storage_class=_text(c, "StorageClass", "STANDARD"),
+        )
+        for c in tree.findall("Contents")
+    )
+    prefixes = tuple(_text(p, "Prefix") for p in tree.findall("CommonPrefixes"))
+    truncated = _text(tree, "IsTruncated", "false").lower() == "true"
+    marker = _text(tree, "NextMarker")
+    if truncated and not marker:
+        candidates = [o.key for o in objects] + list(prefixes)
+        marker = max(candidates) if candidates else ""
+    return ListPage(objects, prefixes, truncated, marker)
+
+
+def parse_location(body: bytes) -> str:
+    tree = parse_xml(body)
+    return tree.text or ""
+
+
+def parse_upload_id(body: bytes) -> str:
+    return _text(parse_xml(body), "UploadId")
+
+
+def parse_copy_result(body: bytes) -> dict[str, str]:
+    tree = parse_xml(body)
+    if tree.tag == "Error":
+        return {"Error": _text(tree, "Code"), "Message": _text(tree, "Message")}
+    return {"ETag": _text(tree, "ETag"), "LastModified": _text(tree, "LastModified")}
+
+
+def parse_delete_result(body: bytes) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """→ (deleted keys, [(key, code, message)] errors)."""
+    tree = parse_xml(body)
+    deleted = [_text(d, "Key") for d in tree.findall("Deleted")]
+    errors = [(_text(e, "Key"), _text(e, "Code"), _text(e, "Message")) for e in tree.findall("Error")]
+    return deleted, errors
+
+
+@dataclass(frozen=True)
+class Grant:
+    grantee: str
+    permission: str
+
+
+def parse_acl(body: bytes) -> list[Grant]:
+    tree = parse_xml(body)
+    grants = []
+    for grant in tree.iter("Grant"):
+        grantee = grant.find("Grantee")
+        if grantee is None:
+            continue
+        uri = _text(grantee, "URI")
+        if uri.endswith("/AllUsers"):
+            who = "*anon*"
+        elif uri.endswith("/AuthenticatedUsers"):
+            who = "*authenticated*"
+        else:
+            who = _text(grantee, "DisplayName") or _text(grantee, "ID") or _text(grantee, "EmailAddress")
+        grants.append(Grant(who, _text(grant, "Permission")))
+    return grants
+
+
+def parse_versioning(body: bytes) -> str:
+    return _text(parse_xml(body), "Status")
+
+
+def build_delete(keys: list[str]) -> bytes:
+    root = ET.Element("Delete")
+    ET.SubElement(root, "Quiet").text = "false"
+    for key in keys:
+        obj = ET.SubElement(root, "Object")
+        ET.SubElement(obj, "Key").text = key
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build_complete_multipart(parts: list[tuple[int, str]]) -> bytes:
+    root = ET.Element("CompleteMultipartUpload")
+    for number, etag in parts:
+        part = ET.SubElement(root, "Part")
+        ET.SubElement(part, "PartNumber").text = str(number)
+        ET.SubElement(part, "ETag").text = etag
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build_create_bucket(location: str) -> bytes:
+    root = ET.Element("CreateBucketConfiguration", xmlns=S3_NS)
+    ET.SubElement(root, "LocationConstraint").text = location
+    return ET.tostring(root, encoding="utf-8")

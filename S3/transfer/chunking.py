@@ -1,0 +1,17 @@
+"""Part sizes: s3cmd's ``multipart_chunk_size_mb``, grown when a file would need more
+than S3's 10,000 parts, clamped to S3's 5 MiB .. 5 GiB."""
+
+from __future__ import annotations
+
+MIB = 1024 * 1024
+MIN_PART = 5 * MIB
+MAX_PART = 5 * 1024 * MIB
+MAX_PARTS = 10000
+
+
+def part_size(configured_mb: int, total_size: int | None, *, max_parts: int = MAX_PARTS) -> int:
+    size = max(MIN_PART, min(MAX_PART, configured_mb * MIB))
+    if total_size is not None:
+        while size < MAX_PART and -(-total_size // size) > max_parts:
+            size = min(MAX_PART, size * 2)
+    return size

@@ -1,0 +1,135 @@
+"""Put one file or stream into S3: a single PUT up to one part size, multipart above.
+
+Parts go to a bounded pool; at most ``workers`` parts are read into memory at a
+time. A failed part aborts the multipart upload so that no orphaned parts are
+billed and nothing half-written appears under the key.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import IO
+
+from S3.s3.client import S3Client
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class UploadPlan:
+    bucket: str
+    key: str
+    headers: Mapping[str, str]
+    part_size: int
+    workers: int
+    multipart: bool = True
+
+
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    chunks = []
+    while size > 0:
+        data = os.pread(fd, size, offset)
+        if not data:
+            break
+        chunks.append(data)
+        offset += len(data)
+        size -= len(data)
+    return b"".join(chunks)
+
+
+def upload_file(client: S3Client, path: str, plan: UploadPlan, *, progress: Progress | None = None) -> int:
+    """Upload ``path``; returns the number of bytes sent."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if not plan.multipart or size <= plan.part_size:
+            data = handle.read()
+            client.put_object(plan.bucket, plan.key, data, headers=plan.headers)
+            if progress:
+                progress(len(data))
+            return len(data)
+        fd = handle.fileno()
+        count = -(-size // plan.part_size)
+        readers = [
+            (number, (lambda n=number: _read_at(fd, (n - 1) * plan.part_size, plan.part_size)))
+            for number in range(1, count + 1)
+        ]
+        _multipart(client, plan, iter(readers), progress=progress)
+        return size
+
+
+def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, progress: Progress | None = None) -> int:
+    """Upload from a non-seekable stream (stdin); memory is a few parts at most."""
+    first = _read_full(stream, plan.part_size)
+    if len(first) < plan.part_size or not plan.multipart:
+        rest = b"" if len(first) < plan.part_size else stream.read()
+        data = first + rest
+        client.put_object(plan.bucket, plan.key, data, headers=plan.headers)
+        if progress:
+            progress(len(data))
+        return len(data)
+    total = 0
+    lock = threading.Lock()
+
+    def parts():  # reads lazily, so at most `workers` parts are in memory
+        nonlocal total
+        number = 1
+        chunk = first
+        while chunk:
+            with lock:
+                total += len(chunk)
+            yield number, (lambda c=chunk: c)
+            number += 1
+            chunk = _read_full(stream, plan.part_size)
+
+    _multipart(client, plan, parts(), progress=progress)
+    return total
+
+
+def _read_full(stream: IO[bytes], size: int) -> bytes:
+    chunks = []
+    remaining = size
+    while remaining > 0:
+        data = stream.read(remaining)
+        if not data:
+            break
+        chunks.append(data)
+        remaining -= len(data)
+    return b"".join(chunks)
+
+
+def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress | None) -> None:
+    upload_id = client.create_multipart(plan.bucket, plan.key, headers=plan.headers)
+    etags: dict[int, str] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="part") as pool:
+            in_flight: set[Future[None]] = set()
+
+            def send(number: int, reader: Callable[[], bytes]) -> None:
+                data = reader()
+                etags[number] = client.upload_part(
+                    plan.bucket, plan.key, upload_id=upload_id, number=number, data=data
+                )
+                if progress:
+                    progress(len(data))
+
+            for number, reader in parts:
+                if len(in_flight) >= plan.workers:
+                    done, in_flight = wait(in_flight, return_when=FIRST_EXCEPTION)
+                    for future in done:
+                        future.result()
+                in_flight.add(pool.submit(send, number, reader))
+            for future in in_flight:
+                future.result()
+        client.complete_multipart(
+            plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items())
+        )
+    except BaseException:
+        try:
+            client.abort_multipart(plan.bucket, plan.key, upload_id=upload_id)
+        except Exception:  # the original failure is what the user needs to see
+            pass
+        raise

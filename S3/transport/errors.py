@@ -1,0 +1,38 @@
+"""Transport failures, by category, with the exit codes s3cmd uses for them."""
+
+from __future__ import annotations
+
+from S3 import ExitCodes
+from S3.errors import S3cmdError
+
+
+class TransportError(S3cmdError):
+    """The request did not get an HTTP answer."""
+
+    exit_code = ExitCodes.EX_TEMPFAIL
+    retryable = True
+
+    def __init__(self, message: str, *, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class ConnectionFailed(TransportError):
+    """DNS failure, reset, refused connection."""
+
+    def __init__(self, message: str, *, url: str = "", refused: bool = False) -> None:
+        super().__init__(message, url=url)
+        self.refused = refused
+        if refused:
+            self.exit_code = ExitCodes.EX_CONNECTIONREFUSED
+
+
+class RequestTimedOut(TransportError):
+    """Connect or read timeout (``socket_timeout``)."""
+
+
+class TlsError(TransportError):
+    """Certificate or TLS handshake problem: retrying will not help."""
+
+    exit_code = ExitCodes.EX_ACCESSDENIED
+    retryable = False

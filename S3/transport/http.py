@@ -1,0 +1,173 @@
+"""One pooled HTTP session and the one place low-level exceptions are translated.
+
+Reads: ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` (through requests) unless
+``proxy_host`` is set, which wins; ``ca_certs_file`` or the system store.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Protocol
+
+import requests
+import requests.adapters
+from requests.structures import CaseInsensitiveDict
+
+from S3.transport.errors import ConnectionFailed, RequestTimedOut, TlsError, TransportError
+
+Body = bytes | IO[bytes] | None
+
+
+@dataclass(frozen=True)
+class TransportSettings:
+    proxy_host: str = ""
+    proxy_port: int = 3128
+    ca_certs_file: str = ""
+    check_ssl_certificate: bool = True
+    check_ssl_hostname: bool = True
+    ssl_client_cert_file: str = ""
+    ssl_client_key_file: str = ""
+    read_timeout: float = 300.0
+    connect_timeout: float = 10.0
+    pool_size: int = 10
+    pooling: bool = True
+
+
+@dataclass
+class Response:
+    status: int
+    reason: str
+    headers: CaseInsensitiveDict[str]
+    body: bytes
+    _raw: requests.Response | None = None
+
+    def iter_body(self, chunk_size: int) -> Iterator[bytes]:
+        """Stream the body of a ``stream=True`` response; transport errors are translated."""
+        if self._raw is None:
+            yield self.body
+            return
+        try:
+            yield from self._raw.iter_content(chunk_size)
+        except requests.exceptions.RequestException as failed:
+            raise translate(failed, self._raw.url) from None
+        finally:
+            self._raw.close()
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+
+
+class HttpClient(Protocol):
+    def send(
+        self, method: str, url: str, *, headers: Mapping[str, str], body: Body = None, stream: bool = False
+    ) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+class _HostnameUncheckedAdapter(requests.adapters.HTTPAdapter):
+    """Verifies the certificate chain but not the host name (``check_ssl_hostname = False``)."""
+
+    def __init__(self, *, ca_file: str, **kwargs: object) -> None:
+        self._context = ssl.create_default_context(cafile=ca_file or None)
+        self._context.check_hostname = False
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def translate(failed: Exception, url: str) -> TransportError:
+    """requests/urllib3/socket exceptions → our transport errors (the only place this happens)."""
+    text = str(failed)
+    if isinstance(failed, requests.exceptions.SSLError):
+        return TlsError(f"TLS problem talking to {url}: {text}. Check ca_certs_file / --ca-certs", url=url)
+    if isinstance(failed, requests.exceptions.Timeout):
+        return RequestTimedOut(f"Request to {url} timed out ({type(failed).__name__})", url=url)
+    cause: BaseException | None = failed
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError) or "Connection refused" in str(cause):
+            return ConnectionFailed(f"Connection refused by {url}", url=url, refused=True)
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(failed, requests.exceptions.RequestException):
+        return ConnectionFailed(f"Connection to {url} failed: {_short(text)}", url=url)
+    return ConnectionFailed(f"Connection to {url} failed: {type(failed).__name__}: {_short(text)}", url=url)
+
+
+def _short(text: str) -> str:
+    return text if len(text) < 300 else text[:300] + "…"
+
+
+class RequestsTransport:
+    """``HttpClient`` over one ``requests.Session`` (connection pooling, proxies, TLS)."""
+
+    def __init__(self, settings: TransportSettings) -> None:
+        self.settings = settings
+        self._session = requests.Session()
+        size = max(2, settings.pool_size)
+        if settings.check_ssl_certificate and not settings.check_ssl_hostname:
+            https_adapter: requests.adapters.HTTPAdapter = _HostnameUncheckedAdapter(
+                ca_file=settings.ca_certs_file, pool_connections=size, pool_maxsize=size, max_retries=0
+            )
+        else:
+            https_adapter = requests.adapters.HTTPAdapter(pool_connections=size, pool_maxsize=size, max_retries=0)
+        self._session.mount("https://", https_adapter)
+        self._session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=size, pool_maxsize=size, max_retries=0))
+        if settings.proxy_host:
+            proxy = f"http://{settings.proxy_host}:{settings.proxy_port}"
+            self._session.proxies = {"http": proxy, "https": proxy}
+        if not settings.check_ssl_certificate:
+            self._session.verify = False
+            import urllib3
+
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        elif settings.ca_certs_file:
+            self._session.verify = settings.ca_certs_file
+        if settings.ssl_client_cert_file:
+            self._session.cert = (
+                (settings.ssl_client_cert_file, settings.ssl_client_key_file)
+                if settings.ssl_client_key_file
+                else settings.ssl_client_cert_file
+            )
+        # requests adds its own User-Agent and Accept-Encoding; S3 wants the body as stored.
+        self._session.headers = CaseInsensitiveDict({"User-Agent": "s3cmd-modern", "Accept-Encoding": "identity"})
+
+    def send(
+        self, method: str, url: str, *, headers: Mapping[str, str], body: Body = None, stream: bool = False
+    ) -> Response:
+        send_headers = dict(headers)
+        if not self.settings.pooling:
+            send_headers["Connection"] = "close"
+        try:
+            raw = self._session.request(
+                method,
+                url,
+                headers=send_headers,
+                data=body,
+                stream=stream,
+                allow_redirects=False,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+            )
+        except requests.exceptions.RequestException as failed:
+            raise translate(failed, _origin(url)) from None
+        if stream and raw.status_code < 300:
+            return Response(raw.status_code, raw.reason or "", raw.headers, b"", raw)
+        try:
+            body_bytes = raw.content
+        except requests.exceptions.RequestException as failed:
+            raise translate(failed, _origin(url)) from None
+        finally:
+            raw.close()
+        return Response(raw.status_code, raw.reason or "", raw.headers, body_bytes)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def _origin(url: str) -> str:
+    """Scheme, host and path, never the query (a presigned query holds a token)."""
+    return url.split("?", 1)[0]

@@ -1,0 +1,38 @@
+"""Packaging: ``pip install .`` gives the ``s3cmd`` command."""
+
+from setuptools import find_packages, setup
+
+from S3 import PkgInfo
+
+setup(
+    name="s3cmd-modern",
+    version=PkgInfo.version,
+    description=PkgInfo.short_description,
+    long_description=PkgInfo.long_description,
+    url=PkgInfo.url,
+    license=PkgInfo.license,
+    packages=find_packages(include=["S3", "S3.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "requests>=2.28",
+        "python-dateutil>=2.8",
+    ],
+    extras_require={
+        # libmagic-based MIME detection; mimetypes is the fallback.
+        "magic": ["python-magic>=0.4.24"],
+        "test": [
+            "pytest>=7",
+            "moto[server]>=5.0",
+            "responses>=0.23",
+            "hypothesis>=6",
+            "ruff>=0.4",
+            "python-magic>=0.4.24",
+        ],
+    },
+    entry_points={"console_scripts": ["s3cmd = S3.cli.main:console_main"]},
+    classifiers=[
+        "Environment :: Console",
+        "Programming Language :: Python :: 3",
+        "Topic :: System :: Archiving :: Backup",
+    ],
+)
