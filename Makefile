@@ -18,7 +18,7 @@ lint: venv
 	$(BIN)/ruff check S3 tests s3cmd demo benchmarks
 
 test: venv lint
-	$(BIN)/python -m pytest -q -n 2 tests 2>/dev/null || $(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests
 
 demo: venv
 	$(BIN)/python demo/run_demo.py

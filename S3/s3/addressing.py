@@ -56,7 +56,7 @@ class Endpoint:
             path = "/" + path_key
             return Location(f"{self.scheme}://{host}{path}", host, path, bucket)
         host = self._regional(self.host_base, region)
-        path = f"/{uri_encode(bucket)}/{path_key}" if key else f"/{uri_encode(bucket)}"
+        path = f"/{uri_encode(bucket)}/{path_key}"
         return Location(f"{self.scheme}://{host}{path}", host, path, "")
 
     def public_url(self, bucket: str, key: str, *, https: bool) -> str:
