@@ -1,0 +1,152 @@
+"""The S3 client's request loop against a scripted loopback server: retries with
+backoff on 5xx and dropped connections, one refresh-and-re-sign on ExpiredToken,
+and a region correction on a redirect hint."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from S3.credentials.model import Credentials
+from S3.credentials.refreshing import CredentialSource
+from S3.runtime import Runtime
+from S3.s3.addressing import Endpoint
+from S3.s3.client import ClientSettings, S3Client
+from S3.s3.errors import S3Error
+from S3.transport.errors import ConnectionFailed
+from S3.transport.http import RequestsTransport, TransportSettings
+
+BUCKETS = (b'<?xml version="1.0"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+           b"<Buckets><Bucket><Name>one</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate></Bucket>"
+           b"</Buckets></ListAllMyBucketsResult>")
+
+
+def error_xml(code: str, extra: str = "") -> bytes:
+    return f"<Error><Code>{code}</Code><Message>{code} happened</Message>{extra}</Error>".encode()
+
+
+class Script:
+    def __init__(self, answers: list) -> None:  # type: ignore[type-arg]
+        self.answers = answers
+        self.seen: list[dict[str, str]] = []
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    script = Script([])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            script.seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+            answer = script.answers.pop(0) if script.answers else (200, BUCKETS, {})
+            if answer == "drop":
+                self.connection.close()
+                return
+            status, body, headers = answer
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{httpd.server_address[1]}", script
+    httpd.shutdown()
+
+
+class Generations:
+    name = "sts"
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def load(self) -> Credentials:
+        self.count += 1
+        return Credentials(f"AKIDGEN{self.count}", "secret", "token",
+                           expiry=datetime.now(timezone.utc) + timedelta(hours=1), source=self.name)
+
+
+def make_client(host: str, provider, sleeps: list[float], *, retries: int = 5) -> S3Client:  # type: ignore[no-untyped-def]
+    runtime = Runtime(env={}, sleep=sleeps.append, random=lambda: 0.5)
+    return S3Client(
+        endpoint=Endpoint(host, host, use_https=False),
+        transport=RequestsTransport(TransportSettings(read_timeout=5, connect_timeout=2)),
+        credentials=CredentialSource(provider),
+        settings=ClientSettings(max_retries=retries),
+        runtime=runtime,
+    )
+
+
+def test_retries_5xx_and_dropped_connections_with_growing_backoff(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(503, error_xml("SlowDown"), {}), "drop", (500, error_xml("InternalError"), {})]
+    sleeps: list[float] = []
+    buckets = make_client(host, Generations(), sleeps).list_buckets()
+    assert [b.name for b in buckets] == ["one"]
+    assert len(script.seen) == 4
+    assert sleeps == [0.25, 0.5, 1.0]  # rand 0.5 × 0.5 s × 2^attempt
+    dates = {seen["x-amz-date"] for seen in script.seen}
+    assert len(script.seen) == len([s for s in script.seen if "authorization" in s]) and dates
+
+
+def test_gives_up_after_max_retries_with_the_server_error(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(503, error_xml("SlowDown"), {})] * 3
+    sleeps: list[float] = []
+    with pytest.raises(S3Error) as caught:
+        make_client(host, Generations(), sleeps, retries=2).list_buckets()
+    assert caught.value.exit_code == 15 and caught.value.code == "SlowDown"
+    assert len(sleeps) == 2
+
+
+def test_expired_token_refreshes_once_and_re_signs(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(400, error_xml("ExpiredToken"), {})]
+    provider = Generations()
+    make_client(host, provider, []).list_buckets()
+    assert provider.count == 2
+    assert "Credential=AKIDGEN1/" in script.seen[0]["authorization"]
+    assert "Credential=AKIDGEN2/" in script.seen[1]["authorization"]
+
+
+def test_expired_static_token_is_reported_not_looped(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(400, error_xml("ExpiredToken"), {})] * 3
+
+    class Static:
+        name = "config file"
+
+        def load(self) -> Credentials:
+            return Credentials("AKIDSTATIC", "secret", "old-token")
+
+    with pytest.raises(S3Error) as caught:
+        make_client(host, Static(), []).list_buckets()
+    assert caught.value.exit_code == 77 and len(script.seen) == 1
+
+
+def test_region_hint_re_signs_for_the_bucket_region(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    hint = error_xml("AuthorizationHeaderMalformed", "<Region>eu-west-1</Region>")
+    empty = (b'<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>')
+    script.answers = [(400, hint, {}), (200, empty, {})]
+    client = make_client(host, Generations(), [])
+    pages = list(client.list_objects("bucket"))
+    assert pages[0].objects == ()
+    assert "/us-east-1/s3/" in script.seen[0]["authorization"]
+    assert "/eu-west-1/s3/" in script.seen[1]["authorization"]
+
+
+def test_connection_refused_maps_to_111() -> None:
+    with pytest.raises(ConnectionFailed) as caught:
+        make_client("127.0.0.1:1", Generations(), [], retries=0).list_buckets()
+    assert caught.value.exit_code == 111
