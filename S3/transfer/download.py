@@ -23,7 +23,7 @@ CHUNK = 1024 * 1024
 
 def _copy_body(
     client: S3Client, bucket: str, key: str, out: IO[bytes], *, offset: int, progress: Progress | None,
-    digest: "hashlib._Hash | None",
+    digest: hashlib._Hash | None,
 ) -> tuple[int, str]:
     """Write the object from ``offset`` to ``out``; resume on dropped connections.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, info, listing, put, get, remove, signurl
+from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]

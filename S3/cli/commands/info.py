@@ -21,36 +21,39 @@ def _optional(fetch, absent: str = "none") -> str:  # type: ignore[no-untyped-de
 
 def info(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd info s3://BUCKET[/OBJECT]")
-    client = ctx.client()
     for arg in args:
-        uri = s3uri.parse_bucket(arg)
-        if uri.key:
-            head = client.head_object(uri.bucket, uri.key).headers
-            ctx.out(f"{uri} (object):")
-            ctx.out(f"   File size: {head.get('Content-Length', '0')}")
-            ctx.out(f"   Last mod:  {head.get('Last-Modified', '')}")
-            ctx.out(f"   MIME type: {head.get('Content-Type', 'none')}")
-            ctx.out(f"   Storage:   {head.get('x-amz-storage-class', 'STANDARD')}")
-            md5 = head.get("ETag", "").strip('"')
-            attrs = head.get("x-amz-meta-s3cmd-attrs", "")
-            for field in attrs.split("/"):
-                if field.startswith("md5:"):
-                    md5 = field[4:]
-            ctx.out(f"   MD5 sum:   {md5}")
-            ctx.out(f"   SSE:       {head.get('x-amz-server-side-encryption', 'none')}")
-        else:
-            ctx.out(f"{uri} (bucket):")
-            ctx.out(f"   Location:  {client.bucket_location(uri.bucket)}")
-            ctx.out(f"   Versioning:{_optional(lambda: xml.parse_versioning(client.get_subresource(uri.bucket, '', 'versioning')) or 'none')}")
-        policy = _optional(lambda: client.get_subresource(uri.bucket, "", "policy").decode("utf-8", "replace"))
-        ctx.out(f"   Policy:    {policy}")
-        cors = _optional(lambda: client.get_subresource(uri.bucket, "", "cors").decode("utf-8", "replace"))
-        ctx.out(f"   CORS:      {cors}")
-        grants = _optional(lambda: xml.parse_acl(client.get_subresource(uri.bucket, uri.key, "acl")), absent="")
-        for grant in grants or []:
-            ctx.out(f"   ACL:       {grant.grantee}: {grant.permission}")
-        if uri.key:
-            for name, value in sorted(head.items()):
-                if name.lower().startswith("x-amz-meta-"):
-                    ctx.out(f"   {name.lower()}: {value}")
+        _info_one(ctx, s3uri.parse_bucket(arg))
     return ExitCodes.EX_OK
+
+
+def _info_one(ctx: Context, uri: s3uri.S3Uri) -> None:
+    client = ctx.client()
+    if uri.key:
+        head = client.head_object(uri.bucket, uri.key).headers
+        ctx.out(f"{uri} (object):")
+        ctx.out(f"   File size: {head.get('Content-Length', '0')}")
+        ctx.out(f"   Last mod:  {head.get('Last-Modified', '')}")
+        ctx.out(f"   MIME type: {head.get('Content-Type', 'none')}")
+        ctx.out(f"   Storage:   {head.get('x-amz-storage-class', 'STANDARD')}")
+        md5 = head.get("ETag", "").strip('"')
+        attrs = head.get("x-amz-meta-s3cmd-attrs", "")
+        for field in attrs.split("/"):
+            if field.startswith("md5:"):
+                md5 = field[4:]
+        ctx.out(f"   MD5 sum:   {md5}")
+        ctx.out(f"   SSE:       {head.get('x-amz-server-side-encryption', 'none')}")
+    else:
+        ctx.out(f"{uri} (bucket):")
+        ctx.out(f"   Location:  {client.bucket_location(uri.bucket)}")
+        ctx.out(f"   Versioning:{_optional(lambda: xml.parse_versioning(client.get_subresource(uri.bucket, '', 'versioning')) or 'none')}")
+    policy = _optional(lambda: client.get_subresource(uri.bucket, "", "policy").decode("utf-8", "replace"))
+    ctx.out(f"   Policy:    {policy}")
+    cors = _optional(lambda: client.get_subresource(uri.bucket, "", "cors").decode("utf-8", "replace"))
+    ctx.out(f"   CORS:      {cors}")
+    grants = _optional(lambda: xml.parse_acl(client.get_subresource(uri.bucket, uri.key, "acl")), absent="")
+    for grant in grants or []:
+        ctx.out(f"   ACL:       {grant.grantee}: {grant.permission}")
+    if uri.key:
+        for name, value in sorted(head.items()):
+            if name.lower().startswith("x-amz-meta-"):
+                ctx.out(f"   {name.lower()}: {value}")
