@@ -1,8 +1,13 @@
 """Packaging: ``pip install .`` gives the ``s3cmd`` command."""
 
+import os
+import sys
+
 from setuptools import find_packages, setup
 
-from S3 import PkgInfo
+# Build isolation does not put this directory on sys.path; PkgInfo has no imports of its own.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from S3 import PkgInfo  # noqa: E402
 
 setup(
     name="s3cmd-modern",
