@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: test demo lint venv clean bench
+.PHONY: test demo lint venv clean
 
 $(BIN)/.installed: setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,16 +15,13 @@ $(BIN)/.installed: setup.py pyproject.toml
 venv: $(BIN)/.installed
 
 lint: venv
-	$(BIN)/ruff check S3 tests s3cmd demo benchmarks
+	$(BIN)/ruff check S3 tests s3cmd demo
 
 test: venv lint
 	$(BIN)/python -m pytest -q tests
 
 demo: venv
 	$(BIN)/python demo/run_demo.py
-
-bench: venv
-	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
