@@ -26,7 +26,8 @@ def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
     config = Config(env=env)
     # With no config file at the default path, run on defaults: a pod with IRSA
     # needs no .s3cfg. A file named with -c or $S3CMD_CONFIG must exist.
-    explicit = bool(options.config or env.get("S3CMD_CONFIG"))
+    # --configure creates the file, so it may not exist yet.
+    explicit = bool(options.config or env.get("S3CMD_CONFIG")) and not options.configure
     if explicit or os.path.exists(path):
         config.read_config_file(path)
     for dest in cli_parser.CONFIG_DESTS:

@@ -285,3 +285,41 @@ def test_interrupted_get_leaves_no_partial_file_and_exits_130(s3cmd: S3cmdRunner
     assert not (s3cmd.home / "dest.bin").exists()
     assert not list(s3cmd.home.glob(".dest.bin.*"))
     assert b"Traceback" not in err
+
+
+def test_la_quiet_dry_run_filters_and_max_delete(s3cmd: S3cmdRunner, bucket: str, relaxed_auth: None) -> None:
+    src = s3cmd.home / "src"
+    src.mkdir()
+    for name in ("keep.txt", "skip.log", "also.txt"):
+        (src / name).write_text(name)
+    dry = s3cmd("put", "-r", "--dry-run", "src/", f"s3://{bucket}/")
+    assert dry.rc == 0 and "upload: 'src/keep.txt' -> " in dry.stdout
+    assert s3cmd("ls", "-r", f"s3://{bucket}").stdout == ""  # dry run sent nothing
+
+    quiet = s3cmd("-q", "put", "-r", "--exclude=*.log", "src/", f"s3://{bucket}/")
+    assert (quiet.rc, quiet.stdout) == (0, "")
+    listed = s3cmd("ls", "-r", f"s3://{bucket}").stdout
+    assert f"s3://{bucket}/keep.txt" in listed and f"s3://{bucket}/also.txt" in listed and "skip.log" not in listed
+
+    everything = s3cmd("la")
+    assert everything.rc == 0 and f"s3://{bucket}/keep.txt" in everything.stdout
+
+    capped = s3cmd("del", "-r", "--force", "--max-delete=1", f"s3://{bucket}/")
+    assert capped.rc == 2 and "none performed" in capped.stderr
+    assert f"s3://{bucket}/keep.txt" in s3cmd("ls", "-r", f"s3://{bucket}").stdout
+    assert s3cmd("del", "-r", "--force", f"s3://{bucket}/").rc == 0
+
+
+def test_version_and_configure_writes_a_private_file(s3cmd: S3cmdRunner, moto_server, identities) -> None:
+    version = s3cmd("--version")
+    assert version.rc == 0 and version.stdout.startswith("s3cmd version ")
+    target = s3cmd.home / "new.cfg"
+    host = moto_server.url.split("//", 1)[1]
+    answers = "\n".join([identities["admin"].access_key, identities["admin"].secret_key, "us-east-1", host, host,
+                         "False", "", "y", "y"]) + "\n"
+    done = s3cmd("--configure", config=target, input=answers.encode())
+    assert done.rc == 0, done.output
+    assert "Success" in done.stdout and identities["admin"].secret_key not in done.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    listed = s3cmd("ls", config=target)
+    assert listed.rc == 0, listed.output
