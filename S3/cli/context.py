@@ -15,6 +15,7 @@ from S3.output import log
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client
+from S3.transfer.bandwidth import RateLimiter
 from S3.transport.http import RequestsTransport, TransportSettings
 
 
@@ -28,6 +29,14 @@ class Context:
     stdout_bytes: IO[bytes] = field(default_factory=lambda: sys.stdout.buffer)
     _client: S3Client | None = None
     _credentials: CredentialSource | None = None
+    _limiter: RateLimiter | None = None
+
+    def limiter(self) -> RateLimiter:
+        """One bandwidth budget (``--limit-rate``) shared by every transfer of the run."""
+        if self._limiter is None:
+            self._limiter = RateLimiter(int(self.config.limitrate), clock=self.runtime.monotonic,
+                                        sleep=self.runtime.sleep)
+        return self._limiter
 
     @property
     def quiet(self) -> bool:

@@ -14,6 +14,7 @@ from typing import IO
 
 from S3.errors import TransferError
 from S3.s3.client import S3Client
+from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transport.errors import TransportError
 from S3.transport.retry import RetryPolicy
 
@@ -24,6 +25,7 @@ CHUNK = 1024 * 1024
 def _copy_body(
     client: S3Client, bucket: str, key: str, out: IO[bytes], *, offset: int, progress: Progress | None,
     digest: hashlib._Hash | None,
+    limiter: RateLimiter,
 ) -> tuple[int, str]:
     """Write the object from ``offset`` to ``out``; resume on dropped connections.
 
@@ -43,6 +45,7 @@ def _copy_body(
                 etag = ""  # an SSE-KMS ETag is not the MD5 of the body
         try:
             for chunk in answer.iter_body(CHUNK):
+                limiter.consume(len(chunk))
                 out.write(chunk)
                 if digest is not None:
                     digest.update(chunk)
@@ -63,18 +66,28 @@ def _copy_body(
 
 
 def download_to_file(
-    client: S3Client, bucket: str, key: str, dest: str, *, resume: bool = False, progress: Progress | None = None
+    client: S3Client,
+    bucket: str,
+    key: str,
+    dest: str,
+    *,
+    resume: bool = False,
+    progress: Progress | None = None,
+    limiter: RateLimiter = UNLIMITED,
 ) -> int:
     """Download to ``dest`` atomically (or append to it with ``resume``); returns bytes received."""
     if resume and os.path.exists(dest):
         with open(dest, "ab") as out:
-            return _copy_body(client, bucket, key, out, offset=out.tell(), progress=progress, digest=None)[0]
+            return _copy_body(client, bucket, key, out, offset=out.tell(), progress=progress, digest=None,
+                              limiter=limiter)[0]
     directory = os.path.dirname(os.path.abspath(dest))
     fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(dest)}.", suffix=".s3cmd-part")
     try:
         digest = hashlib.md5()
         with os.fdopen(fd, "wb") as out:
-            received, etag = _copy_body(client, bucket, key, out, offset=0, progress=progress, digest=digest)
+            received, etag = _copy_body(
+                client, bucket, key, out, offset=0, progress=progress, digest=digest, limiter=limiter
+            )
         # A multipart ETag ("…-N") or an SSE-KMS one is not an MD5 of the body.
         expected_md5 = etag if len(etag) == 32 and "-" not in etag else ""
         if expected_md5 and expected_md5 != digest.hexdigest():
@@ -93,8 +106,16 @@ def download_to_file(
         raise
 
 
-def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], *, progress: Progress | None = None) -> int:
-    received, _ = _copy_body(client, bucket, key, out, offset=0, progress=progress, digest=None)
+def download_to_stream(
+    client: S3Client,
+    bucket: str,
+    key: str,
+    out: IO[bytes],
+    *,
+    progress: Progress | None = None,
+    limiter: RateLimiter = UNLIMITED,
+) -> int:
+    received, _ = _copy_body(client, bucket, key, out, offset=0, progress=progress, digest=None, limiter=limiter)
     out.flush()
     return received
 

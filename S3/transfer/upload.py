@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from S3.s3.client import S3Client
+from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 
 Progress = Callable[[int], None]
 
@@ -27,6 +28,7 @@ class UploadPlan:
     part_size: int
     workers: int
     multipart: bool = True
+    limiter: RateLimiter = UNLIMITED
 
 
 def _read_at(fd: int, offset: int, size: int) -> bytes:
@@ -47,6 +49,7 @@ def upload_file(client: S3Client, path: str, plan: UploadPlan, *, progress: Prog
         size = os.fstat(handle.fileno()).st_size
         if not plan.multipart or size <= plan.part_size:
             data = handle.read()
+            plan.limiter.consume(len(data))
             client.put_object(plan.bucket, plan.key, data, headers=plan.headers)
             if progress:
                 progress(len(data))
@@ -67,6 +70,7 @@ def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, prog
     if len(first) < plan.part_size or not plan.multipart:
         rest = b"" if len(first) < plan.part_size else stream.read()
         data = first + rest
+        plan.limiter.consume(len(data))
         client.put_object(plan.bucket, plan.key, data, headers=plan.headers)
         if progress:
             progress(len(data))
@@ -110,6 +114,7 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
 
             def send(number: int, reader: Callable[[], bytes]) -> None:
                 data = reader()
+                plan.limiter.consume(len(data))
                 etags[number] = client.upload_part(
                     plan.bucket, plan.key, upload_id=upload_id, number=number, data=data
                 )

@@ -323,3 +323,32 @@ def test_version_and_configure_writes_a_private_file(s3cmd: S3cmdRunner, moto_se
     assert target.stat().st_mode & 0o777 == 0o600
     listed = s3cmd("ls", config=target)
     assert listed.rc == 0, listed.output
+
+
+def test_upload_options_reach_the_object(s3cmd: S3cmdRunner, bucket: str) -> None:
+    (s3cmd.home / "page.html").write_text("<p>hi</p>")
+    put = s3cmd("put", "-m", "text/x-custom", "--acl-public", "--storage-class=STANDARD_IA",
+                "--server-side-encryption", "--add-header=Cache-Control:max-age=60",
+                "page.html", f"s3://{bucket}/page.html")
+    assert put.rc == 0, put.output
+    info = lines(s3cmd("info", f"s3://{bucket}/page.html").stdout)
+    assert "   MIME type: text/x-custom" in info
+    assert "   Storage:   STANDARD_IA" in info
+    assert "   SSE:       AES256" in info
+    assert "   ACL:       *anon*: READ" in info
+    guessed = s3cmd("put", "page.html", f"s3://{bucket}/guessed.html")
+    assert guessed.rc == 0
+    assert "   MIME type: text/html" in lines(s3cmd("info", f"s3://{bucket}/guessed.html").stdout)
+
+
+def test_skip_existing_and_continue(s3cmd: S3cmdRunner, bucket: str) -> None:
+    data = os.urandom(300_000)
+    (s3cmd.home / "blob").write_bytes(data)
+    assert s3cmd("put", "blob", f"s3://{bucket}/blob").rc == 0
+    (s3cmd.home / "blob").write_bytes(b"changed locally")
+    skipped = s3cmd("put", "--skip-existing", "blob", f"s3://{bucket}/blob")
+    assert (skipped.rc, skipped.stdout) == (0, "")
+    (s3cmd.home / "partial").write_bytes(data[:100_000])
+    resumed = s3cmd("get", "--continue", f"s3://{bucket}/blob", "partial")
+    assert resumed.rc == 0, resumed.output
+    assert (s3cmd.home / "partial").read_bytes() == data

@@ -91,7 +91,9 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'", None)
     started = time.monotonic()
     try:
-        received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume, progress=meter.update)
+        received = download_to_file(
+            ctx.client(), uri.bucket, uri.key, dest, resume=resume, progress=meter.update, limiter=ctx.limiter()
+        )
     except S3Error as failed:
         if failed.status == 404 and failed.code in ("NoSuchKey", ""):
             raise ParameterError(f"Source object '{uri}' does not exist.") from None
@@ -108,7 +110,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
 
 def _to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
     try:
-        download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes)
+        download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes, limiter=ctx.limiter())
     except S3Error as failed:
         if failed.status == 404 and failed.code in ("NoSuchKey", ""):
             raise ParameterError(f"Source object '{uri}' does not exist.") from None

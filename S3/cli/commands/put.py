@@ -15,6 +15,7 @@ from S3.cli.progress import Meter
 from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
+from S3.s3.errors import S3Error
 from S3.transfer.chunking import part_size
 from S3.transfer.upload import UploadPlan, upload_file, upload_stream
 
@@ -41,6 +42,9 @@ def put(ctx: Context, args: list[str]) -> int:
         key = dest.key if single_target else _join(dest.key, item.relative)
         target = dest.join(key)
         counter = f"[{index} of {len(files)}]"
+        if cfg.skip_existing and _exists(ctx, target):
+            log.info(f"Skipping over existing object: {target}")
+            continue
         if cfg.dry_run:
             ctx.out(f"upload: '{item.path}' -> '{target}'")
             continue
@@ -54,6 +58,16 @@ def put(ctx: Context, args: list[str]) -> int:
     if failed:
         return ExitCodes.EX_PARTIAL
     return ExitCodes.EX_OK
+
+
+def _exists(ctx: Context, target: s3uri.S3Uri) -> bool:
+    try:
+        ctx.client().head_object(target.bucket, target.key)
+    except S3Error as failed:
+        if failed.status == 404:
+            return False
+        raise
+    return True
 
 
 def _join(prefix: str, relative: str) -> str:
@@ -104,6 +118,7 @@ def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int 
         part_size=part_size(int(cfg.multipart_chunk_size_mb), size, max_parts=int(cfg.multipart_max_chunks)),
         workers=max(1, int(cfg.parallel_transfers)),
         multipart=bool(cfg.enable_multipart),
+        limiter=ctx.limiter(),
     )
 
 
