@@ -4,6 +4,7 @@ our uploads' MD5 and file attributes)."""
 
 from __future__ import annotations
 
+import functools
 import grp
 import mimetypes
 import os
@@ -34,23 +35,33 @@ def guess_mime(config: Any, path: str | None, head: bytes = b"") -> str:
     return str(config.default_mime_type)
 
 
-def attrs_value(st: os.stat_result, md5_hex: str) -> str:
-    def name(lookup: Any, ident: int) -> str:
-        try:
-            return str(lookup(ident)[0])
-        except KeyError:
-            return str(ident)
+@functools.lru_cache(maxsize=64)
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
+
+@functools.lru_cache(maxsize=64)
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def attrs_value(st: os.stat_result, md5_hex: str) -> str:
     fields = {
         "atime": int(st.st_atime),
         "ctime": int(st.st_ctime),
         "gid": st.st_gid,
-        "gname": name(grp.getgrgid, st.st_gid),
+        "gname": _group_name(st.st_gid),
         "md5": md5_hex,
         "mode": st.st_mode,
         "mtime": int(st.st_mtime),
         "uid": st.st_uid,
-        "uname": name(pwd.getpwuid, st.st_uid),
+        "uname": _user_name(st.st_uid),
     }
     return "/".join(f"{k}:{v}" for k, v in fields.items())
 

@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 
 from S3 import ExitCodes, PkgInfo
 from S3.cli import parser as cli_parser
-from S3.cli.commands import COMMANDS, HELP
-from S3.cli.context import Context
 from S3.Config import Config, default_config_path
 from S3.errors import ConfigError, S3cmdError, UsageError
 from S3.output import log
@@ -45,6 +43,8 @@ def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
 
 def print_help(stream) -> None:  # type: ignore[no-untyped-def]
     stream.write(cli_parser.build_parser().format_help())
+    from S3.cli.commands import HELP
+
     stream.write("\nCommands:\n")
     for title, usage in HELP:
         stream.write(f"  {title}\n      {usage}\n")
@@ -66,6 +66,9 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     if not options.args:
         raise UsageError("Missing command. Please run with --help for more information.")
     command, *params = options.args
+    from S3.cli.commands import COMMANDS
+    from S3.cli.context import Context
+
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")

@@ -229,11 +229,19 @@ class S3Client:
     def head_object(self, bucket: str, key: str) -> Response:
         return self.request("HEAD", bucket, key)
 
-    def put_object(self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str]) -> Response:
-        return self.request("PUT", bucket, key, body=body, headers={**headers, "Content-MD5": md5_b64(body)})
+    def _integrity(self, body: bytes) -> dict[str, str]:
+        """SigV4 signs the body's SHA-256, which S3 checks; SigV2 signs no body, so send Content-MD5."""
+        return {"Content-MD5": md5_b64(body)} if self.settings.signature_v2 else {}
 
-    def get_object(self, bucket: str, key: str, *, offset: int = 0) -> Response:
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
+    def put_object(self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str]) -> Response:
+        return self.request("PUT", bucket, key, body=body, headers={**headers, **self._integrity(body)})
+
+    def get_object(self, bucket: str, key: str, *, offset: int = 0, end: int | None = None) -> Response:
+        """Stream the object, or bytes ``offset..end`` (inclusive) of it."""
+        if offset or end is not None:
+            headers = {"Range": f"bytes={offset}-{'' if end is None else end}"}
+        else:
+            headers = {}
         return self.request("GET", bucket, key, headers=headers, stream=True)
 
     def delete_object(self, bucket: str, key: str) -> None:
@@ -271,7 +279,7 @@ class S3Client:
             key,
             query=[("partNumber", str(number)), ("uploadId", upload_id)],
             body=data,
-            headers={"Content-MD5": md5_b64(data)},
+            headers=self._integrity(data),
         )
         return answer.headers.get("ETag", "")
 

@@ -13,7 +13,8 @@ from S3.errors import LocalFileError, ParameterError
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
-from S3.transfer.download import download_to_file, download_to_stream
+from S3.transfer.chunking import part_size
+from S3.transfer.download import Fetch, download_to_file, download_to_stream
 
 
 def get(ctx: Context, args: list[str]) -> int:
@@ -91,9 +92,8 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'", None)
     started = time.monotonic()
     try:
-        received = download_to_file(
-            ctx.client(), uri.bucket, uri.key, dest, resume=resume, progress=meter.update, limiter=ctx.limiter()
-        )
+        received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume,
+                                    fetch=_fetch(ctx, meter.update))
     except S3Error as failed:
         if failed.status == 404 and failed.code in ("NoSuchKey", ""):
             raise ParameterError(f"Source object '{uri}' does not exist.") from None
@@ -108,9 +108,19 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
         ctx.out(formats.transfer_line("download", str(uri), dest, size=received, seconds=time.monotonic() - started))
 
 
+def _fetch(ctx: Context, progress) -> Fetch:  # type: ignore[no-untyped-def]
+    cfg = ctx.config
+    return Fetch(
+        part_size=part_size(int(cfg.multipart_chunk_size_mb), None),
+        workers=max(1, int(cfg.parallel_transfers)),
+        limiter=ctx.limiter(),
+        progress=progress,
+    )
+
+
 def _to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
     try:
-        download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes, limiter=ctx.limiter())
+        download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes, fetch=_fetch(ctx, None))
     except S3Error as failed:
         if failed.status == 404 and failed.code in ("NoSuchKey", ""):
             raise ParameterError(f"Source object '{uri}' does not exist.") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from dataclasses import dataclass
 
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
@@ -12,11 +13,12 @@ from S3.cli.context import Context
 from S3.cli.filelist import LocalFile, build_filter, expand
 from S3.cli.headers import attrs_value, guess_mime, object_headers
 from S3.cli.progress import Meter
-from S3.errors import LocalFileError, ParameterError, S3cmdError
+from S3.errors import LocalFileError, ParameterError
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.transfer.chunking import part_size
+from S3.transfer.parallel import run_in_order
 from S3.transfer.upload import UploadPlan, upload_file, upload_stream
 
 
@@ -36,28 +38,50 @@ def put(ctx: Context, args: list[str]) -> int:
     if not files:
         raise ParameterError("Nothing to upload.")
     single_target = len(files) == 1 and not dest.key.endswith("/") and dest.key and len(sources) == 1
-    failed = len(missing)
     shared = object_headers(cfg, ctx.options)
-    for index, item in enumerate(files, start=1):
-        key = dest.key if single_target else _join(dest.key, item.relative)
-        target = dest.join(key)
-        counter = f"[{index} of {len(files)}]"
-        if cfg.skip_existing and _exists(ctx, target):
-            log.info(f"Skipping over existing object: {target}")
-            continue
-        if cfg.dry_run:
-            ctx.out(f"upload: '{item.path}' -> '{target}'")
-            continue
+    jobs = [
+        _Job(index, item, dest.join(dest.key if single_target else _join(dest.key, item.relative)), len(files))
+        for index, item in enumerate(files, start=1)
+    ]
+    if cfg.dry_run:
+        for job in jobs:
+            ctx.out(f"upload: '{job.item.path}' -> '{job.target}'")
+        return ExitCodes.EX_OK
+    threshold = part_size(int(cfg.multipart_chunk_size_mb), None)
+    failed = len(missing)
+
+    def large(job: _Job) -> bool:
         try:
-            _put_file(ctx, item.path, target, shared, counter)
-        except S3cmdError as problem:
-            if not isinstance(problem, LocalFileError) or cfg.stop_on_error:
-                raise
-            log.error(str(problem))
+            return os.path.getsize(job.item.path) > threshold or bool(cfg.progress_meter)
+        except OSError:
+            return False
+
+    for _job, result in run_in_order(jobs, lambda job: _put_job(ctx, job, shared), workers=int(cfg.parallel_transfers),
+                                    inline=large):
+        if isinstance(result, Exception):
+            if not isinstance(result, LocalFileError) or cfg.stop_on_error:
+                raise result
+            log.error(str(result))
             failed += 1
-    if failed:
-        return ExitCodes.EX_PARTIAL
-    return ExitCodes.EX_OK
+        elif result:
+            ctx.out(result)
+    return ExitCodes.EX_PARTIAL if failed else ExitCodes.EX_OK
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int
+    item: LocalFile
+    target: s3uri.S3Uri
+    total: int
+
+
+def _put_job(ctx: Context, job: _Job, shared: dict[str, str]) -> str:
+    """Upload one file; returns the line to print (empty when skipped or shown by the meter)."""
+    if ctx.config.skip_existing and _exists(ctx, job.target):
+        log.info(f"Skipping over existing object: {job.target}")
+        return ""
+    return _put_file(ctx, job.item.path, job.target, shared, f"[{job.index} of {job.total}]")
 
 
 def _exists(ctx: Context, target: s3uri.S3Uri) -> bool:
@@ -84,7 +108,7 @@ def _file_md5(path: str) -> str:
     return digest.hexdigest()
 
 
-def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str) -> None:
+def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str) -> str:
     cfg = ctx.config
     try:
         st = os.stat(path)
@@ -104,9 +128,10 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     meter.finish()
-    if not meter.active:
-        ctx.out(formats.transfer_line("upload", path, str(target), size=sent,
-                                      seconds=time.monotonic() - started, counter=counter))
+    if meter.active:
+        return ""
+    return formats.transfer_line("upload", path, str(target), size=sent, seconds=time.monotonic() - started,
+                                 counter=counter)
 
 
 def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int | None) -> UploadPlan:

@@ -1,0 +1,123 @@
+"""Ranged downloads against a loopback object server: sequential with MD5 check,
+parallel ranges for multipart ETags, servers that ignore Range or answer it with
+200, and a connection that drops mid-body."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from S3.errors import TransferError
+from S3.transfer.download import Fetch, download_to_file
+from tests.unit.test_client_retries import Generations, make_client
+
+DATA = os.urandom(3 * 1024 * 1024 + 12345)
+
+
+class ObjectServer:
+    def __init__(self) -> None:
+        self.etag = hashlib.md5(DATA).hexdigest()
+        self.honour_range = True
+        self.range_status = 206
+        self.drop_first_body_after: int | None = None
+        self.ranges: list[str] = []
+        self.lock = threading.Lock()
+
+
+@pytest.fixture
+def objects() -> Iterator[tuple[str, ObjectServer]]:
+    state = ObjectServer()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            wanted = self.headers.get("Range", "")
+            with state.lock:
+                state.ranges.append(wanted)
+                drop, state.drop_first_body_after = state.drop_first_body_after, None
+            match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted)
+            start, end, status = 0, len(DATA) - 1, 200
+            if match and state.honour_range:
+                start = int(match.group(1))
+                end = min(int(match.group(2)) if match.group(2) else len(DATA) - 1, len(DATA) - 1)
+                status = state.range_status
+            body = DATA[start:end + 1]
+            self.send_response(status)
+            self.send_header("ETag", f'"{state.etag}"')
+            self.send_header("Content-Length", str(len(body)))
+            if match and state.honour_range:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{len(DATA)}")
+            self.end_headers()
+            if drop is not None:
+                self.wfile.write(body[:drop])
+                self.wfile.flush()
+                self.connection.shutdown(2)
+                return
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}", state
+    httpd.shutdown()
+
+
+FETCH = Fetch(part_size=1024 * 1024, workers=4)
+
+
+def test_plain_etag_reads_sequentially_and_checks_md5(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    dest = tmp_path / "out"
+    assert download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH) == len(DATA)
+    assert dest.read_bytes() == DATA
+    assert state.ranges == ["bytes=0-1048575", "bytes=1048576-"]
+
+
+def test_multipart_etag_fetches_ranges_in_parallel(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag = "0123456789abcdef0123456789abcdef-4"
+    dest = tmp_path / "out"
+    download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert dest.read_bytes() == DATA
+    assert len(state.ranges) == 4 and state.ranges[0] == "bytes=0-1048575"
+
+
+@pytest.mark.parametrize("mode", ["ignored", "200-with-content-range"])
+def test_servers_with_unusual_range_answers(objects, tmp_path: Path, mode: str) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag = "0123456789abcdef0123456789abcdef-4"
+    if mode == "ignored":
+        state.honour_range = False
+    else:
+        state.range_status = 200
+    dest = tmp_path / "out"
+    download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert dest.read_bytes() == DATA
+
+
+def test_dropped_connection_resumes_from_where_it_stopped(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.drop_first_body_after = 1_500_000  # one whole 1 MiB chunk arrives before the drop
+    dest = tmp_path / "out"
+    download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=Fetch(part_size=8 << 20))
+    assert dest.read_bytes() == DATA
+    assert state.ranges[1] == f"bytes=1048576-{len(DATA) - 1}"
+
+
+def test_md5_mismatch_leaves_nothing_behind(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag = "0" * 32
+    dest = tmp_path / "out"
+    with pytest.raises(TransferError, match="does not match its ETag"):
+        download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert list(tmp_path.iterdir()) == []
