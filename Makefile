@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: test demo lint venv clean
+.PHONY: test demo lint venv clean bench
 
 $(BIN)/.installed: setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +15,17 @@ $(BIN)/.installed: setup.py pyproject.toml
 venv: $(BIN)/.installed
 
 lint: venv
-	$(BIN)/ruff check S3 tests s3cmd demo
+	$(BIN)/ruff check S3 tests s3cmd demo benchmarks
 
 test: venv lint
 	$(BIN)/python -m pytest -q tests
 
 demo: venv
 	$(BIN)/python demo/run_demo.py
+
+# side by side with upstream s3cmd 2.4.0 (installed in a scratch virtualenv under /tmp)
+bench: venv
+	$(BIN)/python benchmarks/run.py --runs 5
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
