@@ -100,15 +100,19 @@ class Config:
         runtime: Runtime | None = None,
         cli: Mapping[str, str] | None = None,
         on_new: Callable[[Credentials], None] | None = None,
+        transport: Any = None,
+        profile: str = "",
     ) -> CredentialSource:
         """The refreshing credential holder for this configuration (see ``S3.credentials.defaults``).
 
-        ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction).
+        ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction);
+        ``transport`` (TransportSettings) gives STS the proxy and CA settings S3 uses.
         """
         from S3.credentials.defaults import default_chain
 
         runtime = runtime or Runtime(env=dict(self._env))
-        chain = default_chain(config=self, runtime=runtime, cli=cli or {})
+        chain = default_chain(config=self, runtime=runtime, cli=cli or {}, transport=transport, profile=profile,
+                              use_cache=bool(self.credentials_cache))
         return CredentialSource(chain, clock=runtime.clock, on_new=on_new)
 
 

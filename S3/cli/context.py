@@ -57,32 +57,36 @@ class Context:
             log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
                                 str(self.config.access_token))
             self._credentials = self.config.credential_source(
-                runtime=self.runtime, cli=cli, on_new=lambda creds: log.register_secret(*creds.secrets())
+                runtime=self.runtime,
+                cli=cli,
+                on_new=lambda creds: log.register_secret(*creds.secrets()),
+                transport=self.transport_settings(),
+                profile=getattr(self.options, "profile", None) or "",
             )
         return self._credentials
+
+    def transport_settings(self) -> TransportSettings:
+        cfg = self.config
+        return TransportSettings(
+            proxy_host=str(cfg.proxy_host),
+            proxy_port=int(cfg.proxy_port),
+            ca_certs_file=str(cfg.ca_certs_file),
+            check_ssl_certificate=bool(cfg.check_ssl_certificate),
+            check_ssl_hostname=bool(cfg.check_ssl_hostname),
+            ssl_client_cert_file=str(cfg.ssl_client_cert_file),
+            ssl_client_key_file=str(cfg.ssl_client_key_file),
+            read_timeout=float(cfg.socket_timeout),
+            connect_timeout=min(float(cfg.socket_timeout), 10.0),
+            pool_size=max(1, int(cfg.parallel_transfers)) + 2,
+            pooling=bool(cfg.connection_pooling),
+        )
 
     def client(self) -> S3Client:
         if self._client is None:
             cfg = self.config
-            workers = max(1, int(cfg.parallel_transfers))
-            transport = RequestsTransport(
-                TransportSettings(
-                    proxy_host=str(cfg.proxy_host),
-                    proxy_port=int(cfg.proxy_port),
-                    ca_certs_file=str(cfg.ca_certs_file),
-                    check_ssl_certificate=bool(cfg.check_ssl_certificate),
-                    check_ssl_hostname=bool(cfg.check_ssl_hostname),
-                    ssl_client_cert_file=str(cfg.ssl_client_cert_file),
-                    ssl_client_key_file=str(cfg.ssl_client_key_file),
-                    read_timeout=float(cfg.socket_timeout),
-                    connect_timeout=min(float(cfg.socket_timeout), 10.0),
-                    pool_size=workers + 2,
-                    pooling=bool(cfg.connection_pooling),
-                )
-            )
             self._client = S3Client(
                 endpoint=Endpoint(str(cfg.host_base), str(cfg.host_bucket), bool(cfg.use_https)),
-                transport=transport,
+                transport=RequestsTransport(self.transport_settings()),
                 credentials=self.credentials(),
                 settings=ClientSettings(
                     region=cfg.region(),

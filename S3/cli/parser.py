@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("--content-disposition", dest="content_disposition", help="Content-Disposition for signed URLs.")
     add("--content-type", dest="content_type", help="Content-Type for signed URLs.")
     add("--parallel", dest="parallel_transfers", type=int, metavar="NUM", help="Parts or files in flight at once (default 8).")
+    add("--profile", metavar="NAME", help="Use credentials of this ~/.aws profile (default: $AWS_PROFILE).")
+    _flag(p, "--no-credentials-cache", dest="credentials_cache", value=False,
+          help="Don't cache temporary credentials on disk.")
+    add("--sts-endpoint", dest="sts_endpoint", metavar="URL", help="STS endpoint for role credentials.")
     add("args", nargs="*", help=argparse.SUPPRESS)
     return p
 
@@ -116,7 +120,7 @@ CONFIG_DESTS = (
     "human_readable_sizes long_listing progress_meter stats follow_symlinks cache_file ca_certs_file "
     "ssl_client_cert_file ssl_client_key_file check_ssl_certificate check_ssl_hostname signature_v2 limitrate "
     "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
-    "parallel_transfers"
+    "parallel_transfers credentials_cache sts_endpoint"
 ).split()
 
 

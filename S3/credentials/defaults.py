@@ -1,24 +1,94 @@
-"""The default chain for s3cmd, in order (first configured source wins):
+"""The default chain for s3cmd, in order (the first *configured* source wins):
 
 1. command line: ``--access_key`` / ``--secret_key`` (+ ``--access_token``); as in s3cmd,
    each flag overrides the matching config file key, the others still come from the file
 2. the s3cmd config file: ``access_key`` / ``secret_key`` (+ ``access_token``)
 3. environment: ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` (+ ``AWS_SESSION_TOKEN``),
    and the legacy ``AWS_ACCESS_KEY`` / ``AWS_SECRET_KEY`` / ``AWS_SECURITY_TOKEN``
+4. a ``~/.aws`` profile: ``--profile``, ``AWS_PROFILE``, or a ``[default]`` with credentials
+   (static keys, role chains, web identity, credential_process)
+5. web identity (EKS IRSA): ``AWS_ROLE_ARN`` + ``AWS_WEB_IDENTITY_TOKEN_FILE``
+6. container (ECS, EKS Pod Identity): ``AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`` / ``_FULL_URI``
+7. EC2 instance metadata (IMDSv2), unless ``AWS_EC2_METADATA_DISABLED=true``
+
+The region for STS: ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile's ``region``,
+then ``bucket_location`` when it names a real region.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
+from S3.credentials.cache import CredentialCache, default_directory
 from S3.credentials.chain import ProviderChain
+from S3.credentials.container import ContainerProvider
+from S3.credentials.context import ProviderContext
 from S3.credentials.environment import EnvironmentProvider
+from S3.credentials.imds import ImdsProvider
+from S3.credentials.profile import ProfileProvider
 from S3.credentials.static import StaticProvider
+from S3.credentials.web_identity import WebIdentityProvider
 from S3.runtime import Runtime
+from S3.sts.endpoints import looks_like_region
+from S3.transport.http import HttpClient, RequestsTransport, TransportSettings
 
 
-def default_chain(*, config: Any, runtime: Runtime, cli: Mapping[str, str]) -> ProviderChain:
+def env_region(env: Mapping[str, str]) -> str:
+    return (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip()
+
+
+def _lazy(factory: Callable[[], HttpClient]) -> Callable[[], HttpClient]:
+    made: list[HttpClient] = []
+
+    def get() -> HttpClient:
+        if not made:
+            made.append(factory())
+        return made[0]
+
+    return get
+
+
+def _metadata_timeout(env: Mapping[str, str]) -> float:
+    try:
+        return max(0.1, float(env.get("AWS_METADATA_SERVICE_TIMEOUT", "") or 1))
+    except ValueError:
+        return 1.0
+
+
+def default_chain(
+    *,
+    config: Any,
+    runtime: Runtime,
+    cli: Mapping[str, str],
+    transport: TransportSettings | None = None,
+    profile: str = "",
+    use_cache: bool = True,
+) -> ProviderChain:
+    """``transport``: the S3 connection settings; STS shares its proxy and CA settings."""
+    base = transport or TransportSettings()
+    sts_http = _lazy(lambda: RequestsTransport(replace(base, read_timeout=15.0, connect_timeout=5.0)))
+    timeout = _metadata_timeout(runtime.env)
+    # Link-local endpoints are never reached through a proxy.
+    metadata_http = _lazy(lambda: RequestsTransport(replace(
+        base, read_timeout=timeout, connect_timeout=timeout, proxy_host="", proxy_from_env=False)))
+    location = str(getattr(config, "bucket_location", "")).strip()
+    cache = CredentialCache(default_directory(runtime.env, runtime.home()), clock=runtime.clock) if use_cache else None
+    ctx = ProviderContext(
+        runtime=runtime,
+        sts_http=sts_http,
+        metadata_http=metadata_http,
+        region=env_region(runtime.env),
+        sts_endpoint=str(getattr(config, "sts_endpoint", "") or ""),
+        profile=profile,
+        cache=cache,
+    )
+    profiles = ProfileProvider(ctx)
+    if not ctx.region:
+        region = profiles.region() or (location if looks_like_region(location) else "")
+        ctx = replace(ctx, region=region)
+        profiles = ProfileProvider(ctx)
     from_cli = bool(cli.get("access_key") or cli.get("secret_key"))
     return ProviderChain(
         [
@@ -36,5 +106,9 @@ def default_chain(*, config: Any, runtime: Runtime, cli: Mapping[str, str]) -> P
                 session_token=str(config.access_token),
             ),
             EnvironmentProvider(runtime.env),
+            profiles,
+            WebIdentityProvider(ctx),
+            ContainerProvider(ctx),
+            ImdsProvider(ctx),
         ]
     )

@@ -102,6 +102,9 @@ DEFAULTS: dict[str, bool | int | str] = {
     "website_index": "index.html",
     # ours: concurrency of multipart and many-file transfers
     "parallel_transfers": 8,
+    # ours: cache temporary credentials on disk; STS endpoint override (s3cmd master's name)
+    "credentials_cache": True,
+    "sts_endpoint": "",
 }
 
 # Options whose values are secrets: masked by --dump-config and in debug output.

@@ -35,6 +35,7 @@ class TransportSettings:
     connect_timeout: float = 10.0
     pool_size: int = 10
     pooling: bool = True
+    proxy_from_env: bool = True  # HTTPS_PROXY / HTTP_PROXY / NO_PROXY
 
 
 @dataclass
@@ -174,7 +175,7 @@ class RequestsTransport:
         return Response(raw.status_code, raw.reason or "", raw.headers, body_bytes)
 
     def _proxies_for(self, url: str) -> dict[str, str]:
-        if self.settings.proxy_host:
+        if self.settings.proxy_host or not self.settings.proxy_from_env:
             return {}
         origin = url.split("/", 3)[:3]
         key = "/".join(origin)

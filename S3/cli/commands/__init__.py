@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl
+from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl, whoami
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]
@@ -24,6 +24,7 @@ COMMANDS: dict[str, Command] = {
     "modify": copy.modify,
     "info": info.info,
     "signurl": signurl.signurl,
+    "whoami": whoami.whoami,
 }
 
 HELP: list[tuple[str, str]] = [
@@ -42,4 +43,5 @@ HELP: list[tuple[str, str]] = [
     ("Move object", "s3cmd mv s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
     ("Sign an S3 URL to provide limited public access with expiry",
      "s3cmd signurl s3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>"),
+    ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]

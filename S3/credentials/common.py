@@ -1,0 +1,74 @@
+"""Pieces several sources share: reading a token file (re-read on every load, with
+the fixes for the ways it fails in a pod), the STS client for a role, role ARN
+checks, and the cache-or-fetch step."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from S3 import ExitCodes
+from S3.credentials.context import ProviderContext
+from S3.credentials.errors import InvalidConfiguration
+from S3.credentials.model import Credentials
+from S3.sts.client import StsClient
+from S3.sts.endpoints import resolve
+
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+
+
+def check_role_arn(arn: str, source: str, *, setting: str) -> str:
+    arn = arn.strip()
+    if not _ROLE_ARN.match(arn):
+        raise InvalidConfiguration(
+            source, f"{setting} {arn!r} is not a role ARN (expected arn:aws:iam::123456789012:role/NAME)"
+        )
+    return arn
+
+
+def read_token(ctx: ProviderContext, path: str, source: str, *, setting: str) -> str:
+    """The token file's content, stripped; every failure says what to fix."""
+    try:
+        token = ctx.read_text(path).strip()
+    except FileNotFoundError:
+        raise InvalidConfiguration(
+            source,
+            f"token file {path} ({setting}) does not exist; is the projected service account token mounted "
+            "(ServiceAccount annotated, pod restarted since)?",
+        ) from None
+    except PermissionError:
+        raise InvalidConfiguration(
+            source,
+            f"cannot read token file {path} ({setting}): permission denied; run the pod with "
+            "securityContext.fsGroup (or runAsUser) so the projected token is readable",
+            exit_code=ExitCodes.EX_ACCESSDENIED,
+        ) from None
+    except IsADirectoryError:
+        raise InvalidConfiguration(source, f"token file {path} ({setting}) is a directory") from None
+    except (OSError, UnicodeDecodeError) as failed:
+        raise InvalidConfiguration(source, f"cannot read token file {path} ({setting}): {failed}") from None
+    if not token:
+        raise InvalidConfiguration(source, f"token file {path} ({setting}) is empty")
+    return token
+
+
+def sts_client(ctx: ProviderContext, *, role_arn: str, region: str = "") -> StsClient:
+    endpoint = resolve(region=region or ctx.region, env=ctx.env, configured=ctx.sts_endpoint, role_arn=role_arn)
+    return StsClient(endpoint=endpoint, http=ctx.sts_http(), runtime=ctx.runtime)
+
+
+def cached(ctx: ProviderContext, key: Mapping[str, str], fetch: Callable[[], Credentials]) -> Credentials:
+    """Cached temporary credentials when fresh, else fetch and remember them."""
+    if ctx.cache is not None:
+        hit = ctx.cache.get(key)
+        if hit is not None:
+            return hit
+    creds = fetch()
+    if ctx.cache is not None:
+        ctx.cache.put(key, creds)
+    return creds
+
+
+def default_session_name(ctx: ProviderContext) -> str:
+    """One name per process, reused on every refresh (so refreshes hit the same cache entry)."""
+    return f"s3cmd-{int(ctx.runtime.clock().timestamp())}"
