@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ADMIN_POLICY, Identity, MotoServer
+from tests.servers import ADMIN_POLICY, S3_ON_ALLOWED_BUCKETS, Identity, MotoServer, create_role
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +72,28 @@ def identities(moto_server: MotoServer) -> dict[str, Identity]:
     )
     moto_server.enforce(True)
     return {"admin": admin, "limited": limited}
+
+
+@dataclass(frozen=True)
+class Roles:
+    s3_allowed: str  # may use buckets named allowed-*
+    chain_start: str  # may only assume chain_target
+    chain_target: str  # may use buckets named allowed-*
+
+
+@pytest.fixture(scope="session")
+def roles(moto_server: MotoServer, identities: dict[str, Identity]) -> Roles:
+    moto_server.enforce(False)
+    try:
+        allowed = create_role(moto_server, "s3-allowed", S3_ON_ALLOWED_BUCKETS)
+        target = create_role(moto_server, "chain-target", S3_ON_ALLOWED_BUCKETS)
+        start = create_role(moto_server, "chain-start", {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": target}],
+        })
+    finally:
+        moto_server.enforce(True)
+    return Roles(allowed, start, target)
 
 
 def write_config(path: Path, server: MotoServer, identity: Identity | None, **extra: str) -> Path:

@@ -78,3 +78,208 @@ class MotoServer:
             self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._proc.kill()
+
+
+# --- credential endpoints of our own, on loopback ------------------------------------
+
+import threading  # noqa: E402
+import xml.sax.saxutils  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+from urllib.parse import parse_qs  # noqa: E402
+
+S3_ON_ALLOWED_BUCKETS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::allowed-*", "arn:aws:s3:::allowed-*/*"]},
+        {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"},
+    ],
+}
+
+
+def trust_policy(provider_arn: str = "arn:aws:iam::123456789012:oidc-provider/oidc.example") -> dict:
+    # moto evaluates trust only through Principal.AWS (see shared/spec/local-servers.md), so "*" stands beside
+    # the Federated principal a real IRSA role would have.
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*", "Federated": provider_arn},
+                       "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]}],
+    }
+
+
+def create_role(server: MotoServer, name: str, policy: dict) -> str:
+    """A role with an inline policy (enforcement must be off); returns its ARN."""
+    iam = server.client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName=f"{name}-policy", PolicyDocument=json.dumps(policy))
+    return arn
+
+
+def assume(server: MotoServer, admin: Identity, role_arn: str, session: str) -> dict:
+    answer = server.client("sts", admin).assume_role(RoleArn=role_arn, RoleSessionName=session)
+    return answer["Credentials"]
+
+
+class LoopbackServer:
+    """A ThreadingHTTPServer on 127.0.0.1 with a request counter, stopped by ``stop()``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.calls: dict[str, int] = {}
+        self.lock = threading.Lock()
+        handler.owner = self  # type: ignore[attr-defined]
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def count(self, what: str) -> None:
+        with self.lock:
+            self.calls[what] = self.calls.get(what, 0) + 1
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Quiet(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def reply(self, status: int, body: bytes, content_type: str = "text/xml") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def sts_error(code: str, message: str) -> bytes:
+    return (f'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+            f"<Code>{code}</Code><Message>{xml.sax.saxutils.escape(message)}</Message></Error>"
+            "<RequestId>test</RequestId></ErrorResponse>").encode()
+
+
+class StsFront(LoopbackServer):
+    """STS on loopback: answers AssumeRoleWithWebIdentity itself (checking the token) with credentials
+    from moto's AssumeRole, and relays signed calls (AssumeRole, GetCallerIdentity) to moto unchanged.
+
+    moto cannot serve an unsigned AssumeRoleWithWebIdentity while enforcing signatures, hence this front.
+    """
+
+    def __init__(self, moto: MotoServer, admin: Identity, tokens: set[str]) -> None:
+        self.moto = moto
+        self.admin = admin
+        self.tokens = tokens
+        front = self
+
+        class Handler(_Quiet):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                action = form.get("Action", "")
+                front.count(action)
+                if action == "AssumeRoleWithWebIdentity":
+                    if form.get("WebIdentityToken") not in front.tokens:
+                        self.reply(400, sts_error("InvalidIdentityToken", "Couldn't retrieve verification key "
+                                                  "from your identity provider"))
+                        return
+                    try:
+                        creds = assume(front.moto, front.admin, form["RoleArn"], form["RoleSessionName"])
+                    except Exception as failed:  # noqa: BLE001 - reported to the client as STS would
+                        self.reply(403, sts_error("AccessDenied", str(failed)))
+                        return
+                    self.reply(200, web_identity_response(creds, form["RoleArn"], form["RoleSessionName"]))
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length",)}
+                relayed = requests.post(front.moto.url + self.path, data=body, headers=headers, timeout=30)
+                self.reply(relayed.status_code, relayed.content)
+
+        super().__init__(Handler)
+
+
+def web_identity_response(creds: dict, role_arn: str, session: str) -> bytes:
+    expiry = creds["Expiration"]
+    if isinstance(expiry, datetime):
+        expiry = expiry.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    account = role_arn.split(":")[4]
+    role = role_arn.split("/")[-1]
+    return (
+        '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<AssumeRoleWithWebIdentityResult>"
+        f"<Credentials><AccessKeyId>{creds['AccessKeyId']}</AccessKeyId>"
+        f"<SecretAccessKey>{creds['SecretAccessKey']}</SecretAccessKey>"
+        f"<SessionToken>{xml.sax.saxutils.escape(creds['SessionToken'])}</SessionToken>"
+        f"<Expiration>{expiry}</Expiration></Credentials>"
+        f"<AssumedRoleUser><Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn>"
+        f"<AssumedRoleId>AROATEST:{session}</AssumedRoleId></AssumedRoleUser>"
+        "<SubjectFromWebIdentityToken>system:serviceaccount:backup:s3cmd</SubjectFromWebIdentityToken>"
+        "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>test</RequestId></ResponseMetadata>"
+        "</AssumeRoleWithWebIdentityResponse>"
+    ).encode()
+
+
+def _json_creds(creds: dict) -> bytes:
+    expiry = creds["Expiration"]
+    if isinstance(expiry, datetime):
+        expiry = expiry.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.123456789Z")
+    return json.dumps({"AccessKeyId": creds["AccessKeyId"], "SecretAccessKey": creds["SecretAccessKey"],
+                       "Token": creds["SessionToken"], "AccountId": "123456789012", "Expiration": expiry}).encode()
+
+
+class PodIdentityAgent(LoopbackServer):
+    """The EKS Pod Identity agent's contract: GET /v1/credentials with the pod's token in Authorization."""
+
+    def __init__(self, moto: MotoServer, admin: Identity, role_arn: str, token: str) -> None:
+        agent = self
+
+        class Handler(_Quiet):
+            def do_GET(self) -> None:  # noqa: N802
+                agent.count("credentials")
+                if self.path != "/v1/credentials":
+                    self.reply(404, b'{"code":"NotFound","message":"no such path"}', "application/json")
+                    return
+                if self.headers.get("Authorization") != token:
+                    self.reply(403, b'{"code":"AccessDeniedException","message":"Token is not valid"}',
+                               "application/json")
+                    return
+                self.reply(200, _json_creds(assume(moto, admin, role_arn, "pod-identity")), "application/json")
+
+        super().__init__(Handler)
+
+
+class InstanceMetadata(LoopbackServer):
+    """IMDSv2: a session token from PUT /latest/api/token is required for every GET."""
+
+    TOKEN = "imds-session-token-0123456789"
+
+    def __init__(self, moto: MotoServer, admin: Identity, role_arn: str, *, refuse_token: bool = False) -> None:
+        imds = self
+        role = role_arn.split("/")[-1]
+
+        class Handler(_Quiet):
+            def do_PUT(self) -> None:  # noqa: N802
+                imds.count("token")
+                if refuse_token or self.path != "/latest/api/token" or \
+                        not self.headers.get("x-aws-ec2-metadata-token-ttl-seconds"):
+                    self.reply(403, b"Forbidden", "text/plain")
+                    return
+                self.reply(200, InstanceMetadata.TOKEN.encode(), "text/plain")
+
+            def do_GET(self) -> None:  # noqa: N802
+                imds.count("get")
+                if self.headers.get("x-aws-ec2-metadata-token") != InstanceMetadata.TOKEN:
+                    self.reply(401, b"Unauthorized", "text/plain")
+                    return
+                base = "/latest/meta-data/iam/security-credentials/"
+                if self.path == base:
+                    self.reply(200, role.encode(), "text/plain")
+                elif self.path == base + role:
+                    creds = json.loads(_json_creds(assume(moto, admin, role_arn, "instance")))
+                    creds.update(Code="Success", Type="AWS-HMAC", LastUpdated="2026-01-01T00:00:00Z")
+                    self.reply(200, json.dumps(creds).encode(), "application/json")
+                else:
+                    self.reply(404, b"Not Found", "text/plain")
+
+        super().__init__(Handler)

@@ -53,8 +53,14 @@ def read_token(ctx: ProviderContext, path: str, source: str, *, setting: str) ->
 
 
 def sts_client(ctx: ProviderContext, *, role_arn: str, region: str = "") -> StsClient:
+    """The STS client for a role; ``AWS_MAX_ATTEMPTS`` (total attempts, default 5) bounds its retries."""
     endpoint = resolve(region=region or ctx.region, env=ctx.env, configured=ctx.sts_endpoint, role_arn=role_arn)
-    return StsClient(endpoint=endpoint, http=ctx.sts_http(), runtime=ctx.runtime)
+    raw = ctx.env.get("AWS_MAX_ATTEMPTS", "").strip()
+    try:
+        attempts = int(raw) if raw else 5
+    except ValueError:
+        raise InvalidConfiguration("STS", f"AWS_MAX_ATTEMPTS must be a whole number, not {raw!r}") from None
+    return StsClient(endpoint=endpoint, http=ctx.sts_http(), runtime=ctx.runtime, max_retries=max(0, attempts - 1))
 
 
 def cached(ctx: ProviderContext, key: Mapping[str, str], fetch: Callable[[], Credentials]) -> Credentials:

@@ -81,7 +81,8 @@ class ProfileProvider:
             session = step.session_name or self._session
             client = sts_client(self.ctx, role_arn=role_arn, region=region)
             source_creds = creds
-            key = {"kind": "assume-role", "role": role_arn, "session": session, "endpoint": client.endpoint.url,
+            key = {"kind": "assume-role", "role": role_arn, "session": step.session_name,
+                   "endpoint": client.endpoint.url,
                    "external_id": step.external_id, "duration": str(step.duration_seconds or ""),
                    "source": digest(source_creds.access_key + source_creds.session_token)}
             creds = cached(self.ctx, key, lambda c=client, s=session, r=role_arn, st=step, src=source_creds:
@@ -99,9 +100,9 @@ class ProfileProvider:
                                   secret_hint="aws_secret_access_key").load()
         if base.kind == "web_identity":
             role_arn = check_role_arn(settings.get("role_arn", ""), source, setting="role_arn")
-            session = settings.get("role_session_name", "") or self._session
-            return WebIdentity(self.ctx, role_arn, settings["web_identity_token_file"], session, source=source,
-                               region=region).load()
+            explicit = settings.get("role_session_name", "")
+            return WebIdentity(self.ctx, role_arn, settings["web_identity_token_file"], explicit or self._session,
+                               source=source, region=region, session_is_default=not explicit).load()
         if base.kind == "process":
             return CredentialProcess(self.ctx, settings["credential_process"], base.profile).load()
         return self._named_source(base.kind, source)

@@ -39,11 +39,14 @@ class WebIdentity:
     source: str = NAME
     region: str = ""
     duration: int | None = None
+    session_is_default: bool = False
 
     def load(self) -> Credentials:
         token = read_token(self.ctx, self.token_file, self.source, setting="web identity token")
         client = sts_client(self.ctx, role_arn=self.role_arn, region=self.region)
-        key = {"kind": "web-identity", "role": self.role_arn, "session": self.session_name,
+        # A generated session name changes with every process; it must not split the cache.
+        session_key = "" if self.session_is_default else self.session_name
+        key = {"kind": "web-identity", "role": self.role_arn, "session": session_key,
                "endpoint": client.endpoint.url, "token": digest(token)}
 
         def fetch() -> Credentials:
@@ -82,6 +85,7 @@ class WebIdentityProvider:
                 "credentials use a profile with role_arn and source_profile",
             )
         role_arn = check_role_arn(role_arn, NAME, setting="AWS_ROLE_ARN")
+        explicit = env.get("AWS_ROLE_SESSION_NAME", "").strip()
         if not self._session:
-            self._session = env.get("AWS_ROLE_SESSION_NAME", "").strip() or default_session_name(self.ctx)
-        return WebIdentity(self.ctx, role_arn, token_file, self._session).load()
+            self._session = explicit or default_session_name(self.ctx)
+        return WebIdentity(self.ctx, role_arn, token_file, self._session, session_is_default=not explicit).load()

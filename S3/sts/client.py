@@ -151,7 +151,9 @@ class StsClient:
 
     def _wait(self, policy: RetryPolicy, action: str, why: str, *, retry_after: float | None = None) -> RetryPolicy:
         delay = policy.delay(self.runtime.random(), retry_after=retry_after)
-        log.warning("STS %s failed (%s); retrying in %.1f s", action, why, delay)
+        # INFO, not WARNING: a retry that succeeds is not the user's problem; one that
+        # does not ends in a single ERROR line that says how often it was tried.
+        log.info("STS %s failed (%s); retrying in %.1f s", action, why, delay)
         self.runtime.sleep(delay)
         return policy.increment()
 

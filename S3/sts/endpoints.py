@@ -74,15 +74,15 @@ def partition_of_arn(arn: str) -> str:
 
 def resolve(*, region: str, env: Mapping[str, str], configured: str = "", role_arn: str = "") -> StsEndpoint:
     """The endpoint for ``region`` ("" when unknown) under the environment's settings."""
+    mode = env.get("AWS_STS_REGIONAL_ENDPOINTS", "regional").strip().lower() or "regional"
+    if mode not in ("regional", "legacy"):
+        raise InvalidConfiguration(SOURCE, f"AWS_STS_REGIONAL_ENDPOINTS must be 'regional' or 'legacy', not {mode!r}")
     override = (
         env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL") or env.get("AWS_STS_ENDPOINT") or configured
     ).strip()
     if override:
         url = override if "://" in override else f"https://{override}"
         return StsEndpoint(url.rstrip("/"), region or "us-east-1")
-    mode = env.get("AWS_STS_REGIONAL_ENDPOINTS", "regional").strip().lower() or "regional"
-    if mode not in ("regional", "legacy"):
-        raise InvalidConfiguration(SOURCE, f"AWS_STS_REGIONAL_ENDPOINTS must be 'regional' or 'legacy', not {mode!r}")
     fips = _flag(env, "AWS_USE_FIPS_ENDPOINT")
     dualstack = _flag(env, "AWS_USE_DUALSTACK_ENDPOINT")
     if not region:
