@@ -108,12 +108,14 @@ class Config:
         ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction);
         ``transport`` (TransportSettings) gives STS the proxy and CA settings S3 uses.
         """
-        from S3.credentials.defaults import default_chain
+        from S3.credentials.defaults import default_cache, default_chain
 
         runtime = runtime or Runtime(env=dict(self._env))
+        cache = default_cache(runtime) if self.credentials_cache else None
         chain = default_chain(config=self, runtime=runtime, cli=cli or {}, transport=transport, profile=profile,
-                              use_cache=bool(self.credentials_cache))
-        return CredentialSource(chain, clock=runtime.clock, on_new=on_new)
+                              cache=cache)
+        return CredentialSource(chain, clock=runtime.clock, on_new=on_new,
+                                on_rejected=cache.stop_reading if cache else None)
 
 
 def parse_header_list(items: list[str] | tuple[str, ...], *, origin: str) -> dict[str, str]:

@@ -283,3 +283,39 @@ class InstanceMetadata(LoopbackServer):
                     self.reply(404, b"Not Found", "text/plain")
 
         super().__init__(Handler)
+
+
+class ExpiringS3Front(LoopbackServer):
+    """Relays S3 requests to moto unchanged, except that the ``expire_at``-th UploadPart is answered
+    with ``ExpiredToken``, as S3 does when temporary credentials run out in the middle of a transfer."""
+
+    def __init__(self, moto: MotoServer, *, expire_at: int) -> None:
+        front = self
+        self.rejected_keys: list[str] = []
+
+        class Handler(_Quiet):
+            def _relay(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+                if "partNumber=" in self.path and self.command == "PUT":
+                    front.count("UploadPart")
+                    if front.calls["UploadPart"] == expire_at:
+                        auth = self.headers.get("Authorization", "")
+                        front.rejected_keys.append(auth.split("Credential=")[1].split("/")[0])
+                        self.reply(400, b"<Error><Code>ExpiredToken</Code><Message>The provided token has "
+                                        b"expired.</Message></Error>", "application/xml")
+                        return
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
+                relayed = requests.request(self.command, moto.url + self.path, data=body or None, headers=headers,
+                                           timeout=60, allow_redirects=False)
+                self.send_response(relayed.status_code)
+                for name, value in relayed.headers.items():
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(relayed.content)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(relayed.content)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _relay  # noqa: N815
+
+        super().__init__(Handler)

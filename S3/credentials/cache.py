@@ -42,12 +42,19 @@ class CredentialCache:
     def __init__(self, directory: str, *, clock: Clock) -> None:
         self.directory = directory
         self._clock = clock
+        self._reads = True
+
+    def stop_reading(self) -> None:
+        """S3 rejected cached credentials: fetch anew from here on (fresh results are still written)."""
+        self._reads = False
 
     def _path(self, key: Mapping[str, str]) -> str:
         name = digest(json.dumps(dict(key), sort_keys=True))
         return os.path.join(self.directory, f"{name}.json")
 
     def get(self, key: Mapping[str, str]) -> Credentials | None:
+        if not self._reads:
+            return None
         path = self._path(key)
         try:
             st = os.stat(path)

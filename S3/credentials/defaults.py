@@ -57,6 +57,10 @@ def _metadata_timeout(env: Mapping[str, str]) -> float:
         return 1.0
 
 
+def default_cache(runtime: Runtime) -> CredentialCache:
+    return CredentialCache(default_directory(runtime.env, runtime.home()), clock=runtime.clock)
+
+
 def default_chain(
     *,
     config: Any,
@@ -64,7 +68,7 @@ def default_chain(
     cli: Mapping[str, str],
     transport: TransportSettings | None = None,
     profile: str = "",
-    use_cache: bool = True,
+    cache: CredentialCache | None = None,
 ) -> ProviderChain:
     """``transport``: the S3 connection settings; STS shares its proxy and CA settings."""
     base = transport or TransportSettings()
@@ -74,7 +78,6 @@ def default_chain(
     metadata_http = _lazy(lambda: RequestsTransport(replace(
         base, read_timeout=timeout, connect_timeout=timeout, proxy_host="", proxy_from_env=False)))
     location = str(getattr(config, "bucket_location", "")).strip()
-    cache = CredentialCache(default_directory(runtime.env, runtime.home()), clock=runtime.clock) if use_cache else None
     ctx = ProviderContext(
         runtime=runtime,
         sts_http=sts_http,

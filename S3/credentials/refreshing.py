@@ -41,8 +41,10 @@ class CredentialSource:
         advisory: timedelta = ADVISORY_REFRESH,
         mandatory: timedelta = MANDATORY_REFRESH,
         on_new: Callable[[Credentials], None] | None = None,
+        on_rejected: Callable[[], None] | None = None,
     ) -> None:
         self._on_new = on_new
+        self._on_rejected = on_rejected
         self._provider = provider
         self._clock = clock
         self._advisory = advisory
@@ -92,6 +94,8 @@ class CredentialSource:
         """
         with self._lock:
             if self._current is stale and stale.expiry is not None:
+                if self._on_rejected is not None:
+                    self._on_rejected()  # e.g. stop trusting the on-disk cache that handed these out
                 self._refresh(mandatory=True)
             return self._current or stale
 

@@ -9,6 +9,7 @@ admin key that created both buckets could read.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -226,3 +227,24 @@ def test_whoami_with_static_keys_says_so(s3cmd, sts_front, identities) -> None: 
     assert who.rc == 0, who.output
     assert "Source:     config file" in who.stdout and "Expires:    never" in who.stdout
     assert identities["admin"].secret_key not in who.output
+
+
+def test_upload_that_outlives_its_credentials_finishes(s3cmd, moto_server, sts_front, roles: Roles, buckets) -> None:  # type: ignore[no-untyped-def]
+    from tests.servers import ExpiringS3Front
+
+    s3_front = ExpiringS3Front(moto_server, expire_at=2)
+    try:
+        config = write_config(s3cmd.home / "via-front.cfg", s3_front, None)
+        env = webhook_env(s3cmd, roles.s3_allowed, sts_front.url)
+        payload = os.urandom(12 * 1024 * 1024)
+        (s3cmd.home / "backup.bin").write_bytes(payload)
+        put = s3cmd("--multipart-chunk-size-mb=5", "--parallel=1", "put", "backup.bin",
+                    f"s3://{buckets[0]}/backup.bin", config=config, env=env)
+        assert put.rc == 0, put.output
+        assert len(s3_front.rejected_keys) == 1
+        # the refresh went back to STS (not to the cache that handed out the rejected keys) and re-signed
+        assert sts_front.calls["AssumeRoleWithWebIdentity"] == 2
+        got = s3cmd("get", f"s3://{buckets[0]}/backup.bin", "restored.bin", config=config, env=env)
+        assert got.rc == 0 and (s3cmd.home / "restored.bin").read_bytes() == payload
+    finally:
+        s3_front.stop()
