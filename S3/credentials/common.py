@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from S3 import ExitCodes
 from S3.credentials.context import ProviderContext
 from S3.credentials.errors import InvalidConfiguration
 from S3.credentials.model import Credentials
@@ -41,7 +40,6 @@ def read_token(ctx: ProviderContext, path: str, source: str, *, setting: str) ->
             source,
             f"cannot read token file {path} ({setting}): permission denied; run the pod with "
             "securityContext.fsGroup (or runAsUser) so the projected token is readable",
-            exit_code=ExitCodes.EX_ACCESSDENIED,
         ) from None
     except IsADirectoryError:
         raise InvalidConfiguration(source, f"token file {path} ({setting}) is a directory") from None

@@ -27,6 +27,7 @@ from S3.credentials.context import ProviderContext
 from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration
 from S3.credentials.model import Credentials
 from S3.credentials.process import CredentialProcess
+from S3.credentials.profile_files import Profiles
 from S3.credentials.profile_files import load as load_profiles
 from S3.credentials.profile_plan import BaseSource, ChainPlan, has_credentials, plan
 from S3.credentials.static import StaticProvider
@@ -49,32 +50,37 @@ class ProfileProvider:
     ctx: ProviderContext
     name: str = NAME
     _plan: ChainPlan | None = field(default=None, repr=False)
-    _region: str = ""
+    _profiles: Profiles | None = field(default=None, repr=False)
     _session: str = ""
+
+    def _files(self) -> Profiles:
+        if self._profiles is None:
+            self._profiles = load_profiles(self.ctx.env, self.ctx.runtime.home(), self.ctx.read_text)
+        return self._profiles
 
     def _load_plan(self) -> ChainPlan:
         if self._plan is None:
             name, explicit = selected_profile(self.ctx)
-            profiles = load_profiles(self.ctx.env, self.ctx.runtime.home(), self.ctx.read_text)
+            profiles = self._files()
             if not explicit and not has_credentials(profiles.get(name, {})):
                 raise CredentialsNotLoaded("no profile selected and [default] holds no credentials")
             self._plan = plan(profiles, name)
-            region = profiles.get(name, {}).get("region", "").strip()
-            self._region = region if looks_like_region(region) else ""
             self._session = default_session_name(self.ctx)
         return self._plan
 
     def region(self) -> str:
-        """The selected profile's ``region`` (used for STS when the environment names none)."""
+        """The selected profile's ``region``, with or without credentials in it (used for STS when the
+        environment names none). Unreadable files are reported by ``load``, not here."""
         try:
-            self._load_plan()
-        except (CredentialsNotLoaded, InvalidConfiguration):
+            profiles = self._files()
+        except InvalidConfiguration:
             return ""
-        return self._region
+        region = profiles.get(selected_profile(self.ctx)[0], {}).get("region", "").strip()
+        return region if looks_like_region(region) else ""
 
     def load(self) -> Credentials:
         chain = self._load_plan()
-        region = self.ctx.region or self._region
+        region = self.ctx.region or self.region()
         creds = self._base(chain.base, region)
         for step in chain.roles:
             role_arn = check_role_arn(step.role_arn, f"profile {step.profile}", setting="role_arn")

@@ -43,9 +43,11 @@ class StsError(CredentialsError):
 
     def __init__(self, *, source: str, status: int, code: str, message: str, endpoint: str, hint: str = "") -> None:
         text = f"STS {endpoint} refused: {code or status}: {message}" + (f" ({hint})" if hint else "")
-        if code in _DENIED or status == 403:
+        if code in _CONFIG:
+            exit_code = ExitCodes.EX_CONFIG
+        elif code in _DENIED or status == 403:
             exit_code = ExitCodes.EX_ACCESSDENIED
-        elif code in _CONFIG or status == 400:
+        elif status == 400:
             exit_code = ExitCodes.EX_CONFIG
         else:
             exit_code = ExitCodes.EX_TEMPFAIL
