@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
 import tempfile
 import threading
@@ -41,6 +42,32 @@ class Fetch:
     workers: int = 1
     limiter: RateLimiter = UNLIMITED
     progress: Progress | None = None
+
+
+class _BackgroundDigest:
+    """MD5 in a second thread, so hashing overlaps receiving and writing (hashlib releases the GIL)."""
+
+    def __init__(self) -> None:
+        self._md5 = hashlib.md5()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._thread = threading.Thread(target=self._run, name="md5", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            self._md5.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        self._queue.put(chunk)
+
+    def hexdigest(self) -> str:
+        self.close()
+        return self._md5.hexdigest()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
 
 class _At:
@@ -74,7 +101,7 @@ def _stream(
     start: int,
     end: int | None,
     fetch: Fetch,
-    digest: hashlib._Hash | None = None,
+    digest: _BackgroundDigest | None = None,
     first: Response | None = None,
 ) -> int:
     """Write bytes ``start..end`` (``end=None``: to the end) to ``out``; resume on dropped connections."""
@@ -114,7 +141,26 @@ def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
     first = client.get_object(bucket, key, end=fetch.part_size - 1)
     md5 = _checkable_md5(first)
-    digest = hashlib.md5() if md5 else None
+    digest = _BackgroundDigest() if md5 else None
+    try:
+        return _fetch_into(client, bucket, key, fd, out, fetch, first=first, md5=md5, digest=digest)
+    finally:
+        if digest is not None:
+            digest.close()
+
+
+def _fetch_into(
+    client: S3Client,
+    bucket: str,
+    key: str,
+    fd: int,
+    out: IO[bytes],
+    fetch: Fetch,
+    *,
+    first: Response,
+    md5: str,
+    digest: _BackgroundDigest | None,
+) -> tuple[int, str, str]:
     span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
     if span is None or span.group(3) == "*":
         # the server ignored the Range header: the whole body is coming
