@@ -15,10 +15,10 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
 
+from S3.atomic import write_atomically
 from S3.credentials.model import Credentials
 from S3.credentials.timestamps import format_timestamp, parse_timestamp
 from S3.runtime import Clock
@@ -90,16 +90,6 @@ class CredentialCache:
         try:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
             os.chmod(self.directory, 0o700)
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(record, handle)
-                os.replace(temp, self._path(key))
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
+            write_atomically(self._path(key), json.dumps(record).encode("utf-8"), mode=0o600)
         except OSError as failed:
             log.debug("Credential cache not written (%s): %s", self.directory, failed.strerror)

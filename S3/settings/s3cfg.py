@@ -9,12 +9,11 @@ silently ignored line is how a backup ends up using the wrong endpoint.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from S3.atomic import write_atomically
 from S3.errors import ConfigError
 from S3.settings.options import DEFAULTS, coerce
 
@@ -102,16 +101,4 @@ def render_text(items: Iterable[tuple[str, str]], *, section: str = "default") -
 
 def write_file(path: str, text: str) -> None:
     """Write atomically with mode 0600: the file holds keys."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=".s3cfg.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, text.encode("utf-8"), mode=0o600)

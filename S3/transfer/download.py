@@ -15,13 +15,13 @@ import hashlib
 import os
 import queue
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO
 
+from S3.atomic import atomic_file
 from S3.errors import TransferError
 from S3.s3.client import S3Client
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
@@ -208,34 +208,17 @@ def download_to_file(
     if resume and os.path.exists(dest):
         with open(dest, "ab") as out:
             return _stream(client, bucket, key, out, start=out.tell(), end=None, fetch=fetch)
-    directory = os.path.dirname(os.path.abspath(dest))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(dest)}.", suffix=".s3cmd-part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            received, expected_md5, got_md5 = _fetch_whole(client, bucket, key, fd, out, fetch)
+    with atomic_file(dest, suffix=".s3cmd-part") as fd, os.fdopen(os.dup(fd), "wb") as out:
+        received, expected_md5, got_md5 = _fetch_whole(client, bucket, key, fd, out, fetch)
         if expected_md5 and expected_md5 != got_md5:
             raise TransferError(
                 f"MD5 of the downloaded s3://{bucket}/{key} ({got_md5}) does not match its ETag "
                 f"({expected_md5}); nothing was written to '{dest}'. Retry the download"
             )
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, dest)
-        return received
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
+    return received
 
 
 def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], *, fetch: Fetch = Fetch()) -> int:
     received = _stream(client, bucket, key, out, start=0, end=None, fetch=fetch)
     out.flush()
     return received
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
