@@ -108,6 +108,10 @@ def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
         # The reader went away (`s3cmd ls | head`): not our failure to report.
         _silence_stdout()
         return ExitCodes.EX_OK
+    except ImportError as problem:
+        log.error(f"Python module '{problem.name}' is missing: install s3cmd's dependencies "
+                  f"(pip install s3cmd-modern) for {sys.executable}")
+        return ExitCodes.EX_GENERAL
     except MemoryError:
         log.error("Out of memory; lower --parallel or --multipart-chunk-size-mb")
         return ExitCodes.EX_OSERR

@@ -79,19 +79,21 @@ class ImdsProvider:
                 last = ProviderFailed(NAME, f"{url} answered {answer.status}")
                 continue
             return answer
-        raise CredentialsNotLoaded(f"not reachable at {self.base_url()} ({last})")
+        raise CredentialsNotLoaded(
+            f"not reachable at {self.base_url()} ({last}); in a container on EC2 an IMDSv2 hop limit of 1 drops "
+            "the answer: raise HttpPutResponseHopLimit to 2, or use IRSA / Pod Identity"
+        )
 
     def _session_token(self, base: str) -> str:
         now = self.ctx.runtime.monotonic()
         if self._token and now < self._token_expires:
             return self._token
         answer = self._send("PUT", f"{base}/latest/api/token", {"x-aws-ec2-metadata-token-ttl-seconds": str(TOKEN_TTL)})
+        if answer.status in (403, 404, 405):
+            # No IMDSv2 here (metadata disabled, or not EC2 at all). Never fall back to IMDSv1.
+            raise CredentialsNotLoaded(f"{base} refused the IMDSv2 token request ({answer.status})")
         if answer.status != 200 or not answer.body.strip():
-            raise ProviderFailed(
-                NAME,
-                f"IMDSv2 token request to {base} was refused ({answer.status}); in a container, raise the instance's "
-                "HttpPutResponseHopLimit to 2, or use IRSA / Pod Identity",
-            )
+            raise ProviderFailed(NAME, f"IMDSv2 token request to {base} failed ({answer.status})")
         self._token = answer.body.decode("utf-8", "replace").strip()
         self._token_expires = now + TOKEN_TTL - 60
         return self._token

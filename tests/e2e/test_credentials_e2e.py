@@ -165,7 +165,7 @@ def test_instance_metadata_v2(s3cmd, keyless, moto_server, identities, roles: Ro
     try:
         env = {"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": refusing.url}
         run = s3cmd("ls", config=keyless, env=env)
-        assert run.rc == 75 and "HttpPutResponseHopLimit" in run.stderr
+        assert run.rc == 78 and "refused the IMDSv2 token request (403)" in run.stderr
         assert refusing.calls.get("get", 0) == 0  # never fell back to IMDSv1
     finally:
         refusing.stop()
@@ -173,6 +173,7 @@ def test_instance_metadata_v2(s3cmd, keyless, moto_server, identities, roles: Ro
                                                "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1"})
     assert nothing.rc == 78
     assert "No credentials found" in nothing.stderr and "instance metadata: not reachable" in nothing.stderr
+    assert "HttpPutResponseHopLimit" in nothing.stderr
 
 
 def test_profile_chain_web_identity_then_second_role(s3cmd, keyless, sts_front, roles: Roles, buckets) -> None:  # type: ignore[no-untyped-def]

@@ -259,11 +259,14 @@ def test_imds_v2_flow_and_token_reuse() -> None:
 
 
 @responses.activate
-def test_imds_token_refused_is_an_error_not_a_v1_fallback() -> None:
+def test_imds_token_refused_is_not_a_v1_fallback() -> None:
     responses.put(f"{IMDS}/latest/api/token", status=403)
-    with pytest.raises(CredentialsError, match="HttpPutResponseHopLimit"):
+    with pytest.raises(CredentialsNotLoaded, match="refused the IMDSv2 token request"):
         ImdsProvider(make_ctx({})).load()
     assert len(responses.calls) == 1
+    responses.put(f"{IMDS}/latest/api/token", status=400)
+    with pytest.raises(CredentialsError, match="token request to http://169.254.169.254 failed"):
+        ImdsProvider(make_ctx({})).load()
 
 
 @responses.activate
@@ -281,7 +284,7 @@ def test_imds_expired_credentials_are_extended_with_a_warning(caplog) -> None:  
 def test_imds_unreachable_or_roleless_or_disabled_is_not_configured() -> None:
     responses.put(f"{IMDS}/latest/api/token", body=requests.exceptions.ConnectTimeout("timeout"))
     responses.put(f"{IMDS}/latest/api/token", body=requests.exceptions.ConnectTimeout("timeout"))
-    with pytest.raises(CredentialsNotLoaded, match="not reachable at http://169.254.169.254"):
+    with pytest.raises(CredentialsNotLoaded, match="not reachable at http://169.254.169.254.*HttpPutResponseHopLimit"):
         ImdsProvider(make_ctx({})).load()
     with pytest.raises(CredentialsNotLoaded, match="disabled"):
         ImdsProvider(make_ctx({"AWS_EC2_METADATA_DISABLED": "true"})).load()
