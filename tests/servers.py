@@ -319,3 +319,33 @@ class ExpiringS3Front(LoopbackServer):
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _relay  # noqa: N815
 
         super().__init__(Handler)
+
+
+class ForwardProxy(LoopbackServer):
+    """A plain-HTTP forward proxy (absolute-form requests), counting what passes through it."""
+
+    def __init__(self) -> None:
+        proxy = self
+        self.targets: list[str] = []
+
+        class Handler(_Quiet):
+            def _forward(self) -> None:
+                with proxy.lock:
+                    proxy.targets.append(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("content-length", "proxy-connection", "connection")}
+                relayed = requests.request(self.command, self.path, data=body or None, headers=headers, timeout=60,
+                                           allow_redirects=False, proxies={"http": "", "https": ""})
+                self.send_response(relayed.status_code)
+                for name, value in relayed.headers.items():
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(relayed.content)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(relayed.content)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward  # noqa: N815
+
+        super().__init__(Handler)

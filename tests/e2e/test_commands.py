@@ -352,3 +352,39 @@ def test_skip_existing_and_continue(s3cmd: S3cmdRunner, bucket: str) -> None:
     resumed = s3cmd("get", "--continue", f"s3://{bucket}/blob", "partial")
     assert resumed.rc == 0, resumed.output
     assert (s3cmd.home / "partial").read_bytes() == data
+
+
+def test_proxy_settings_and_environment(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    from tests.servers import ForwardProxy
+
+    proxy = ForwardProxy()
+    try:
+        proxied = write_config(s3cmd.home / "proxied.cfg", moto_server, identities["admin"],
+                               proxy_host="127.0.0.1", proxy_port=str(proxy.port))
+        via_config = s3cmd("ls", "-r", f"s3://{bucket}", config=proxied)
+        assert via_config.rc == 0, via_config.output
+        assert any(f"/{bucket}/" in target for target in proxy.targets)
+        seen = len(proxy.targets)
+        via_env = s3cmd("ls", "-r", f"s3://{bucket}", env={"HTTP_PROXY": proxy.url, "NO_PROXY": ""})
+        assert via_env.rc == 0 and len(proxy.targets) > seen
+        seen = len(proxy.targets)
+        bypass = s3cmd("ls", "-r", f"s3://{bucket}", env={"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"})
+        assert bypass.rc == 0 and len(proxy.targets) == seen
+    finally:
+        proxy.stop()
+
+
+def test_verbose_progress_and_help(s3cmd: S3cmdRunner, bucket: str) -> None:
+    (s3cmd.home / "a.txt").write_text("progress")
+    progress = s3cmd("--progress", "put", "a.txt", f"s3://{bucket}/p.txt")
+    assert progress.rc == 0
+    first, rest = progress.stdout.split("\n", 1)
+    assert first == f"upload: 'a.txt' -> 's3://{bucket}/p.txt'  [1 of 1]"
+    assert rest.rstrip().endswith("done") and "8 of 8" in rest
+    verbose = s3cmd("-v", "get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
+    assert verbose.rc == 0 and "INFO: Skipping over existing file: a.txt" in verbose.stderr
+    quiet_default = s3cmd("get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
+    assert quiet_default.stderr == ""
+    helped = s3cmd("--help")
+    assert helped.rc == 0 and helped.stdout.startswith("usage: s3cmd [options] COMMAND [parameters]")
+    assert "Commands:" in helped.stdout and "s3cmd whoami" in helped.stdout
