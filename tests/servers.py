@@ -155,6 +155,22 @@ class _Quiet(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def relay(handler: BaseHTTPRequestHandler, url: str, body: bytes) -> None:
+    """Send the handler's request on to ``url`` unchanged (signatures stay valid) and pass the answer back."""
+    headers = {k: v for k, v in handler.headers.items()
+               if k.lower() not in ("content-length", "proxy-connection", "connection")}
+    answer = requests.request(handler.command, url, data=body or None, headers=headers, timeout=60,
+                              allow_redirects=False, proxies={"http": "", "https": ""})
+    handler.send_response(answer.status_code)
+    for name, value in answer.headers.items():
+        if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+            handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(answer.content)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(answer.content)
+
+
 def sts_error(code: str, message: str) -> bytes:
     return (f'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
             f"<Code>{code}</Code><Message>{xml.sax.saxutils.escape(message)}</Message></Error>"
@@ -192,9 +208,7 @@ class StsFront(LoopbackServer):
                         return
                     self.reply(200, web_identity_response(creds, form["RoleArn"], form["RoleSessionName"]))
                     return
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length",)}
-                relayed = requests.post(front.moto.url + self.path, data=body, headers=headers, timeout=30)
-                self.reply(relayed.status_code, relayed.content)
+                relay(self, front.moto.url + self.path, body)
 
         super().__init__(Handler)
 
@@ -304,17 +318,7 @@ class ExpiringS3Front(LoopbackServer):
                         self.reply(400, b"<Error><Code>ExpiredToken</Code><Message>The provided token has "
                                         b"expired.</Message></Error>", "application/xml")
                         return
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
-                relayed = requests.request(self.command, moto.url + self.path, data=body or None, headers=headers,
-                                           timeout=60, allow_redirects=False)
-                self.send_response(relayed.status_code)
-                for name, value in relayed.headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(relayed.content)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(relayed.content)
+                relay(self, moto.url + self.path, body)
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _relay  # noqa: N815
 
@@ -332,19 +336,7 @@ class ForwardProxy(LoopbackServer):
             def _forward(self) -> None:
                 with proxy.lock:
                     proxy.targets.append(self.path)
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ("content-length", "proxy-connection", "connection")}
-                relayed = requests.request(self.command, self.path, data=body or None, headers=headers, timeout=60,
-                                           allow_redirects=False, proxies={"http": "", "https": ""})
-                self.send_response(relayed.status_code)
-                for name, value in relayed.headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(relayed.content)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(relayed.content)
+                relay(self, self.path, self.rfile.read(int(self.headers.get("Content-Length", "0") or 0)))
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward  # noqa: N815
 
