@@ -44,9 +44,6 @@ class Config:
         if configfile:
             self.read_config_file(configfile)
 
-    def __getattr__(self, name: str) -> Any:  # typed access for options set at run time
-        raise AttributeError(name)
-
     @staticmethod
     def option_list() -> list[str]:
         return sorted(DEFAULTS)

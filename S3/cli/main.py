@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from S3 import ExitCodes, PkgInfo
 from S3.cli import parser as cli_parser
 from S3.Config import Config, default_config_path
-from S3.errors import ConfigError, S3cmdError, UsageError
+from S3.errors import S3cmdError, UsageError
 from S3.output import log
 from S3.runtime import Runtime
 
@@ -143,5 +143,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def console_main() -> None:
     sys.exit(main())
 
-
-__all__ = ["ConfigError", "console_main", "main", "raw_main"]

@@ -5,8 +5,8 @@ processes, HTTP, the STS endpoint and the on-disk cache. No provider reads
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from S3.credentials.cache import CredentialCache
 from S3.runtime import Runtime
@@ -43,8 +43,7 @@ class ProviderContext:
     cache: CredentialCache | None = None
     read_text: Callable[[str], str] = read_text
     run_process: Callable[[Sequence[str], float, dict[str, str]], ProcessResult] = run_process
-    session_suffix: str = field(default="")
 
     @property
-    def env(self):  # type: ignore[no-untyped-def]
+    def env(self) -> Mapping[str, str]:
         return self.runtime.env

@@ -14,10 +14,11 @@ import base64
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
 
+from S3.credentials.model import Credentials
 from S3.credentials.refreshing import CredentialSource
 from S3.runtime import Runtime
 from S3.s3 import xml
@@ -77,6 +78,7 @@ class S3Client:
     def _sign(
         self,
         *,
+        creds: Credentials,
         method: str,
         loc: Location,
         query: Query,
@@ -84,7 +86,6 @@ class S3Client:
         payload_hash: str,
         region: str,
     ) -> tuple[dict[str, str], str]:
-        creds = self.credentials.snapshot()
         keys = sigv4.SigningKeys(creds.access_key, creds.secret_key, creds.session_token)
         query_string = sigv4.canonical_query(query)
         base = {"host": loc.host, **headers}
@@ -131,9 +132,11 @@ class S3Client:
         while True:
             region = self.region_for(bucket)
             loc = self.endpoint.locate(bucket, key, region=region)
-            stale = self.credentials.snapshot()
+            # one snapshot per attempt: key, secret and token that belong together
+            creds = self.credentials.snapshot()
             signed, query_string = self._sign(
-                method=method, loc=loc, query=query, headers=headers, payload_hash=payload_hash, region=region
+                creds=creds, method=method, loc=loc, query=query, headers=headers, payload_hash=payload_hash,
+                region=region,
             )
             url = loc.url + (f"?{query_string}" if query_string else "")
             log.debug("Sending %s %s", method, loc.url)
@@ -158,7 +161,7 @@ class S3Client:
             )
             if error.code in _REFRESH_CODES and not refreshed:
                 refreshed = True
-                if self.credentials.force_refresh(stale) is not stale:
+                if self.credentials.force_refresh(creds) is not creds:
                     log.info("Credentials expired mid-request; refreshed them and retrying %s", resource)
                     continue
             if bucket and not region_fixed and error.region and error.region != region and (
@@ -318,9 +321,3 @@ class S3Client:
         )
         return f"{base_url}?{query}"
 
-
-def content_md5_hex(data: bytes) -> str:
-    return hashlib.md5(data).hexdigest()
-
-
-ProgressCallback = Callable[[int], None]

@@ -8,7 +8,6 @@ billed and nothing half-written appears under the key.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -76,15 +75,13 @@ def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, prog
             progress(len(data))
         return len(data)
     total = 0
-    lock = threading.Lock()
 
-    def parts():  # reads lazily, so at most `workers` parts are in memory
+    def parts():  # read lazily by the submitting loop, so at most `workers` parts are in memory
         nonlocal total
         number = 1
         chunk = first
         while chunk:
-            with lock:
-                total += len(chunk)
+            total += len(chunk)
             yield number, (lambda c=chunk: c)
             number += 1
             chunk = _read_full(stream, plan.part_size)
