@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import IO
 
@@ -105,33 +105,33 @@ def _read_full(stream: IO[bytes], size: int) -> bytes:
 def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress | None) -> None:
     upload_id = client.create_multipart(plan.bucket, plan.key, headers=plan.headers)
     etags: dict[int, str] = {}
+
+    def send(number: int, reader: Callable[[], bytes]) -> None:
+        data = reader()
+        plan.limiter.consume(len(data))
+        etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id, number=number, data=data)
+        if progress:
+            progress(len(data))
+
+    pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="part")
     try:
-        with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="part") as pool:
-            in_flight: set[Future[None]] = set()
-
-            def send(number: int, reader: Callable[[], bytes]) -> None:
-                data = reader()
-                plan.limiter.consume(len(data))
-                etags[number] = client.upload_part(
-                    plan.bucket, plan.key, upload_id=upload_id, number=number, data=data
-                )
-                if progress:
-                    progress(len(data))
-
-            for number, reader in parts:
-                if len(in_flight) >= plan.workers:
-                    done, in_flight = wait(in_flight, return_when=FIRST_EXCEPTION)
-                    for future in done:
-                        future.result()
-                in_flight.add(pool.submit(send, number, reader))
-            for future in in_flight:
-                future.result()
-        client.complete_multipart(
-            plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items())
-        )
+        in_flight: set[Future[None]] = set()
+        for number, reader in parts:
+            while len(in_flight) >= plan.workers:  # a new part starts as soon as any finishes
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()
+            in_flight.add(pool.submit(send, number, reader))
+        for future in in_flight:
+            future.result()
+        client.complete_multipart(plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items()))
     except BaseException:
+        # parts not yet started are dropped; those on the wire finish before the upload is aborted
+        pool.shutdown(wait=True, cancel_futures=True)
         try:
             client.abort_multipart(plan.bucket, plan.key, upload_id=upload_id)
         except Exception:  # the original failure is what the user needs to see
             pass
         raise
+    finally:
+        pool.shutdown(wait=True)
