@@ -111,6 +111,11 @@ def plan(profiles: Mapping[str, Mapping[str, str]], name: str) -> ChainPlan:
                 raise InvalidConfiguration(
                     SOURCE, f"profile {current} has role_arn but neither source_profile nor credential_source"
                 )
+            if profile.get("mfa_serial"):
+                raise InvalidConfiguration(
+                    SOURCE, f"profile {current} requires MFA (mfa_serial), which a non-interactive s3cmd cannot "
+                    "answer; use a role without MFA for automation",
+                )
             roles.append(_role_step(current, profile))
             if has_named:
                 kind = CREDENTIAL_SOURCES.get(profile["credential_source"].strip().lower())
