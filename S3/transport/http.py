@@ -81,6 +81,7 @@ class _HostnameUncheckedAdapter(requests.adapters.HTTPAdapter):
 
     def init_poolmanager(self, *args: object, **kwargs: object) -> None:
         kwargs["ssl_context"] = self._context
+        kwargs["assert_hostname"] = False  # urllib3 matches names itself, after the handshake
         super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -88,7 +89,11 @@ def translate(failed: Exception, url: str) -> TransportError:
     """requests/urllib3/socket exceptions → our transport errors (the only place this happens)."""
     text = str(failed)
     if isinstance(failed, requests.exceptions.SSLError):
-        return TlsError(f"TLS problem talking to {url}: {text}. Check ca_certs_file / --ca-certs", url=url)
+        return TlsError(
+            f"TLS problem talking to {url}: {_tls_reason(failed)}. Give the CA with --ca-certs (ca_certs_file, "
+            "AWS_CA_BUNDLE), or --no-check-hostname / --no-check-certificate for a test endpoint",
+            url=url,
+        )
     if isinstance(failed, requests.exceptions.Timeout):
         return RequestTimedOut(f"Request to {url} timed out ({type(failed).__name__})", url=url)
     cause: BaseException | None = failed
@@ -99,6 +104,23 @@ def translate(failed: Exception, url: str) -> TransportError:
     if isinstance(failed, requests.exceptions.RequestException):
         return ConnectionFailed(f"Connection to {url} failed: {_short(text)}", url=url)
     return ConnectionFailed(f"Connection to {url} failed: {type(failed).__name__}: {_short(text)}", url=url)
+
+
+def _tls_reason(failed: BaseException) -> str:
+    """The innermost certificate complaint, not urllib3's wrapping of it."""
+    pending: list[object] = [failed]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop(0)
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ssl.SSLCertVerificationError):
+            return item.verify_message or str(item)
+        if isinstance(item, ssl.CertificateError | ssl.SSLError):
+            return str(item)
+        pending.extend([item.__cause__, item.__context__, *item.args, getattr(item, "reason", None)])
+    return _short(str(failed))
 
 
 def _short(text: str) -> str:
