@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
+from S3.credentials.context import ProviderContext
 from S3.credentials.model import Credentials
 from S3.credentials.refreshing import CredentialSource
 from S3.errors import ConfigError
@@ -91,28 +92,37 @@ class Config:
         location = str(self.bucket_location).strip()
         return _REGION_ALIASES.get(location, location)
 
+    def provider_context(
+        self, *, runtime: Runtime | None = None, transport: Any = None, profile: str = ""
+    ) -> ProviderContext:
+        """What credential sources may touch (env, clock, HTTP for STS and metadata, cache), for this config.
+
+        ``transport`` (TransportSettings) gives STS the proxy and CA settings S3 uses.
+        """
+        from S3.credentials.defaults import default_cache, provider_context
+
+        runtime = runtime or Runtime(env=dict(self._env))
+        cache = default_cache(runtime) if self.credentials_cache else None
+        return provider_context(config=self, runtime=runtime, transport=transport, profile=profile, cache=cache)
+
     def credential_source(
         self,
         *,
         runtime: Runtime | None = None,
         cli: Mapping[str, str] | None = None,
         on_new: Callable[[Credentials], None] | None = None,
-        transport: Any = None,
-        profile: str = "",
+        context: ProviderContext | None = None,
     ) -> CredentialSource:
         """The refreshing credential holder for this configuration (see ``S3.credentials.defaults``).
 
-        ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction);
-        ``transport`` (TransportSettings) gives STS the proxy and CA settings S3 uses.
+        ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction).
         """
-        from S3.credentials.defaults import default_cache, default_chain
+        from S3.credentials.defaults import default_chain
 
-        runtime = runtime or Runtime(env=dict(self._env))
-        cache = default_cache(runtime) if self.credentials_cache else None
-        chain = default_chain(config=self, runtime=runtime, cli=cli or {}, transport=transport, profile=profile,
-                              cache=cache)
-        return CredentialSource(chain, clock=runtime.clock, on_new=on_new,
-                                on_rejected=cache.stop_reading if cache else None)
+        ctx = context or self.provider_context(runtime=runtime)
+        chain = default_chain(ctx=ctx, config=self, cli=cli or {})
+        return CredentialSource(chain, clock=ctx.runtime.clock, on_new=on_new,
+                                on_rejected=ctx.cache.stop_reading if ctx.cache else None)
 
 
 def parse_header_list(items: list[str] | tuple[str, ...], *, origin: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from S3.Config import Config
+from S3.credentials.context import ProviderContext
 from S3.credentials.refreshing import CredentialSource
 from S3.output import log
 from S3.runtime import Runtime
@@ -30,6 +31,7 @@ class Context:
     _client: S3Client | None = None
     _credentials: CredentialSource | None = None
     _limiter: RateLimiter | None = None
+    _provider_context: ProviderContext | None = None
 
     def limiter(self) -> RateLimiter:
         """One bandwidth budget (``--limit-rate``) shared by every transfer of the run."""
@@ -47,6 +49,15 @@ class Context:
             self.stdout.write(line + "\n")
             self.stdout.flush()
 
+    def provider_context(self) -> ProviderContext:
+        if self._provider_context is None:
+            self._provider_context = self.config.provider_context(
+                runtime=self.runtime,
+                transport=self.transport_settings(),
+                profile=getattr(self.options, "profile", None) or "",
+            )
+        return self._provider_context
+
     def credentials(self) -> CredentialSource:
         if self._credentials is None:
             cli = {
@@ -57,11 +68,9 @@ class Context:
             log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
                                 str(self.config.access_token))
             self._credentials = self.config.credential_source(
-                runtime=self.runtime,
                 cli=cli,
                 on_new=lambda creds: log.register_secret(*creds.secrets()),
-                transport=self.transport_settings(),
-                profile=getattr(self.options, "profile", None) or "",
+                context=self.provider_context(),
             )
         return self._credentials
 

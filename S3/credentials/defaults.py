@@ -61,23 +61,22 @@ def default_cache(runtime: Runtime) -> CredentialCache:
     return CredentialCache(default_directory(runtime.env, runtime.home()), clock=runtime.clock)
 
 
-def default_chain(
+def provider_context(
     *,
     config: Any,
     runtime: Runtime,
-    cli: Mapping[str, str],
     transport: TransportSettings | None = None,
     profile: str = "",
     cache: CredentialCache | None = None,
-) -> ProviderChain:
-    """``transport``: the S3 connection settings; STS shares its proxy and CA settings."""
+) -> ProviderContext:
+    """What every source may touch. ``transport``: the S3 connection settings, whose proxy and CA
+    settings STS shares. The region for STS is resolved here, once."""
     base = transport or TransportSettings()
     sts_http = _lazy(lambda: RequestsTransport(replace(base, read_timeout=15.0, connect_timeout=5.0)))
     timeout = _metadata_timeout(runtime.env)
     # Link-local endpoints are never reached through a proxy.
     metadata_http = _lazy(lambda: RequestsTransport(replace(
         base, read_timeout=timeout, connect_timeout=timeout, proxy_host="", proxy_from_env=False)))
-    location = str(getattr(config, "bucket_location", "")).strip()
     ctx = ProviderContext(
         runtime=runtime,
         sts_http=sts_http,
@@ -87,11 +86,13 @@ def default_chain(
         profile=profile,
         cache=cache,
     )
-    profiles = ProfileProvider(ctx)
     if not ctx.region:
-        region = profiles.region() or (location if looks_like_region(location) else "")
-        ctx = replace(ctx, region=region)
-        profiles = ProfileProvider(ctx)
+        location = str(getattr(config, "bucket_location", "")).strip()
+        ctx = replace(ctx, region=ProfileProvider(ctx).region() or (location if looks_like_region(location) else ""))
+    return ctx
+
+
+def default_chain(*, ctx: ProviderContext, config: Any, cli: Mapping[str, str]) -> ProviderChain:
     from_cli = bool(cli.get("access_key") or cli.get("secret_key"))
     return ProviderChain(
         [
@@ -108,8 +109,8 @@ def default_chain(
                 secret_key=str(config.secret_key),
                 session_token=str(config.access_token),
             ),
-            EnvironmentProvider(runtime.env),
-            profiles,
+            EnvironmentProvider(ctx.env),
+            ProfileProvider(ctx),
             WebIdentityProvider(ctx),
             ContainerProvider(ctx),
             ImdsProvider(ctx),
