@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Mapping, Sequence
 
@@ -79,10 +81,21 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
         ctx.close()
 
 
+class Terminated(BaseException):
+    """SIGTERM (a pod being stopped, a Job's deadline): unwind like Ctrl-C so that partial
+    downloads are removed and multipart uploads aborted before the process ends."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
     runtime = runtime or Runtime()
     debug = "-d" in argv or "--debug" in argv
     log.setup("DEBUG" if debug else "WARNING")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         options = cli_parser.parse(argv)
         if options.help:
@@ -104,6 +117,9 @@ def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\nERROR: Interrupted by the user (Ctrl-C)\n")
         return ExitCodes.EX_BREAK
+    except Terminated:
+        sys.stderr.write("ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n")
+        return ExitCodes._EX_SIGNAL + signal.SIGTERM
     except BrokenPipeError:
         # The reader went away (`s3cmd ls | head`): not our failure to report.
         _silence_stdout()

@@ -267,7 +267,9 @@ def test_large_file_multipart_roundtrip_bounded_memory(s3cmd: S3cmdRunner, bucke
     assert get_rss < 90 * 1024, f"get peak RSS {get_rss} KiB"
 
 
-def test_interrupted_get_leaves_no_partial_file_and_exits_130(s3cmd: S3cmdRunner, bucket: str) -> None:
+@pytest.mark.parametrize(("sig", "rc"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupted_get_leaves_no_partial_file(s3cmd: S3cmdRunner, bucket: str, sig: int, rc: int) -> None:
+    """Ctrl-C, or SIGTERM from Kubernetes stopping the pod: no partial file is left behind."""
     big = s3cmd.home / "slow.bin"
     big.write_bytes(os.urandom(30 * 1024 * 1024))
     assert s3cmd("put", "slow.bin", f"s3://{bucket}/slow.bin").rc == 0
@@ -279,12 +281,12 @@ def test_interrupted_get_leaves_no_partial_file_and_exits_130(s3cmd: S3cmdRunner
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not list(Path(s3cmd.home).glob(".dest.bin.*")):
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
+    assert proc.returncode == rc, err
     assert not (s3cmd.home / "dest.bin").exists()
     assert not list(s3cmd.home.glob(".dest.bin.*"))
-    assert b"Traceback" not in err
+    assert b"Traceback" not in err and err.strip().count(b"\n") == 0
 
 
 def test_la_quiet_dry_run_filters_and_max_delete(s3cmd: S3cmdRunner, bucket: str, relaxed_auth: None) -> None:
@@ -388,3 +390,22 @@ def test_verbose_progress_and_help(s3cmd: S3cmdRunner, bucket: str) -> None:
     helped = s3cmd("--help")
     assert helped.rc == 0 and helped.stdout.startswith("usage: s3cmd [options] COMMAND [parameters]")
     assert "Commands:" in helped.stdout and "s3cmd whoami" in helped.stdout
+
+
+def test_terminated_multipart_upload_is_aborted(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    (s3cmd.home / "big.bin").write_bytes(os.urandom(30 * 1024 * 1024))
+    proc = subprocess.Popen(
+        [*s3cmd_executable(), "-c", str(s3cmd.config), "--limit-rate=2m", "--multipart-chunk-size-mb=5",
+         "--parallel=1", "put", "big.bin", f"s3://{bucket}/big.bin"],
+        env=s3cmd.base_env, cwd=s3cmd.home, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    s3 = moto_server.client("s3", identities["admin"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not s3.list_multipart_uploads(Bucket=bucket).get("Uploads"):
+        time.sleep(0.1)
+    time.sleep(1.0)  # let a part or two go up
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert not s3.list_multipart_uploads(Bucket=bucket).get("Uploads"), "the multipart upload was not aborted"
+    assert "Contents" not in s3.list_objects(Bucket=bucket)
