@@ -121,12 +121,13 @@ class S3Client:
         headers: Mapping[str, str] | None = None,
         body: bytes = b"",
         stream: bool = False,
+        max_retries: int | None = None,
     ) -> Response:
         headers = dict(headers or {})
         payload_hash = hashlib.sha256(body).hexdigest() if body else sigv4.EMPTY_SHA256
         if body or method in ("PUT", "POST"):
             headers["Content-Length"] = str(len(body))
-        policy = RetryPolicy(max_retries=self.settings.max_retries)
+        policy = RetryPolicy(max_retries=self.settings.max_retries if max_retries is None else max_retries)
         refreshed = region_fixed = False
         resource = f"s3://{bucket}/{key}" if bucket else "s3://"
         while True:
@@ -203,8 +204,8 @@ class S3Client:
         location = xml.parse_location(self.request("GET", bucket, query=[("location", "")]).body)
         return location or "us-east-1"
 
-    def get_subresource(self, bucket: str, key: str, name: str) -> bytes:
-        return self.request("GET", bucket, key, query=[(name, "")]).body
+    def get_subresource(self, bucket: str, key: str, name: str, *, max_retries: int | None = None) -> bytes:
+        return self.request("GET", bucket, key, query=[(name, "")], max_retries=max_retries).body
 
     def list_objects(
         self, bucket: str, *, prefix: str = "", delimiter: str = "", limit: int = -1

@@ -177,3 +177,29 @@ def build_create_bucket(location: str) -> bytes:
     root = ET.Element("CreateBucketConfiguration", xmlns=S3_NS)
     ET.SubElement(root, "LocationConstraint").text = location
     return ET.tostring(root, encoding="utf-8")
+
+
+def parse_payer(body: bytes) -> str:
+    return _text(parse_xml(body), "Payer")
+
+
+def parse_ownership(body: bytes) -> str:
+    return _text(parse_xml(body), ".//ObjectOwnership")
+
+
+def parse_public_access_block(body: bytes) -> list[str]:
+    """The names of the Block Public Access settings that are on."""
+    tree = parse_xml(body)
+    return [child.tag for child in tree if (child.text or "").strip().lower() == "true"]
+
+
+def parse_expiration(body: bytes) -> str:
+    """s3cmd's one-line summary of the first enabled expiration rule, or ''."""
+    for rule in parse_xml(body).iter("Rule"):
+        if _text(rule, "Status") != "Enabled" or rule.find("Expiration") is None:
+            continue
+        prefix = _text(rule, "Prefix") or _text(rule, "Filter/Prefix")
+        days, date = _text(rule, "Expiration/Days"), _text(rule, "Expiration/Date")
+        when = f"in '{days}' day(s) after creation" if days else f"on '{date}'"
+        return f"objects with key prefix '{prefix}' will expire {when}"
+    return ""

@@ -409,3 +409,28 @@ def test_terminated_multipart_upload_is_aborted(s3cmd: S3cmdRunner, bucket: str,
     assert proc.returncode == 143, err
     assert not s3.list_multipart_uploads(Bucket=bucket).get("Uploads"), "the multipart upload was not aborted"
     assert "Contents" not in s3.list_objects(Bucket=bucket)
+
+
+def test_bucket_info_lines_match_upstream(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    s3 = moto_server.client("s3", identities["admin"])
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "r", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 30}}]})
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [
+        {"ObjectOwnership": "BucketOwnerEnforced"}]})
+    info = s3cmd("info", f"s3://{bucket}")
+    assert info.rc == 0, info.output
+    # the lines s3cmd 2.4.0 prints for the same bucket on the same server
+    assert lines(info.stdout)[:9] == [
+        f"s3://{bucket}/ (bucket):",
+        "   Location:  us-east-1",
+        "   Payer:     none",
+        "   Ownership: BucketOwnerEnforced",
+        "   Versioning:Enabled",
+        "   Expiration Rule: objects with key prefix 'logs/' will expire in '30' day(s) after creation",
+        "   Block Public Access: BlockPublicAcls,IgnorePublicAcls",
+        "   Policy:    none",
+        "   CORS:      none",
+    ]

@@ -3,6 +3,8 @@ or a bucket (location, versioning, policy, CORS, ACL)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
 from S3.cli.context import Context
@@ -11,10 +13,10 @@ from S3.s3 import xml
 from S3.s3.errors import S3Error
 
 
-def _optional(fetch, absent: str = "none") -> str:  # type: ignore[no-untyped-def]
+def _optional(fetch: Callable[[], str], absent: str = "none") -> str:
     """Sub-resources that are unset (or that the server does not implement) print as 'none'."""
     try:
-        return fetch()
+        return fetch() or absent
     except (S3Error, xml.MalformedAnswer):
         return absent
 
@@ -28,6 +30,11 @@ def info(ctx: Context, args: list[str]) -> int:
 
 def _info_one(ctx: Context, uri: s3uri.S3Uri) -> None:
     client = ctx.client()
+
+    def sub(name: str) -> bytes:
+        # optional lines: one retry at most, so an unimplemented sub-resource costs no backoff
+        return client.get_subresource(uri.bucket, "", name, max_retries=1)
+
     if uri.key:
         head = client.head_object(uri.bucket, uri.key).headers
         ctx.out(f"{uri} (object):")
@@ -45,13 +52,21 @@ def _info_one(ctx: Context, uri: s3uri.S3Uri) -> None:
     else:
         ctx.out(f"{uri} (bucket):")
         ctx.out(f"   Location:  {client.bucket_location(uri.bucket)}")
-        ctx.out(f"   Versioning:{_optional(lambda: xml.parse_versioning(client.get_subresource(uri.bucket, '', 'versioning')) or 'none')}")
-    policy = _optional(lambda: client.get_subresource(uri.bucket, "", "policy").decode("utf-8", "replace"))
-    ctx.out(f"   Policy:    {policy}")
-    cors = _optional(lambda: client.get_subresource(uri.bucket, "", "cors").decode("utf-8", "replace"))
-    ctx.out(f"   CORS:      {cors}")
-    grants = _optional(lambda: xml.parse_acl(client.get_subresource(uri.bucket, uri.key, "acl")), absent="")
-    for grant in grants or []:
+        ctx.out(f"   Payer:     {_optional(lambda: xml.parse_payer(sub('requestPayment')))}")
+        ctx.out(f"   Ownership: {_optional(lambda: xml.parse_ownership(sub('ownershipControls')))}")
+        ctx.out(f"   Versioning:{_optional(lambda: xml.parse_versioning(sub('versioning')))}")
+        expiration = _optional(lambda: xml.parse_expiration(sub("lifecycle")))
+        # s3cmd capitalises the label only when there is a rule to show
+        ctx.out(f"   Expiration {'rule' if expiration == 'none' else 'Rule'}: {expiration}")
+        blocked = _optional(lambda: ",".join(xml.parse_public_access_block(sub("publicAccessBlock"))))
+        ctx.out(f"   Block Public Access: {blocked}")
+    ctx.out(f"   Policy:    {_optional(lambda: sub('policy').decode('utf-8', 'replace'))}")
+    ctx.out(f"   CORS:      {_optional(lambda: sub('cors').decode('utf-8', 'replace'))}")
+    try:
+        grants = xml.parse_acl(client.get_subresource(uri.bucket, uri.key, "acl", max_retries=1))
+    except (S3Error, xml.MalformedAnswer):
+        grants = []
+    for grant in grants:
         ctx.out(f"   ACL:       {grant.grantee}: {grant.permission}")
     if uri.key:
         for name, value in sorted(head.items()):
