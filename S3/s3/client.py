@@ -159,6 +159,7 @@ class S3Client:
                 body=body_bytes if method != "HEAD" else b"",
                 resource=resource,
                 region_header=answer.headers.get("x-amz-bucket-region", ""),
+                object_request=bool(key),
             )
             if error.code in _REFRESH_CODES and not refreshed:
                 refreshed = True
@@ -189,7 +190,8 @@ class S3Client:
     # -- buckets ------------------------------------------------------------
 
     def list_buckets(self) -> list[xml.Bucket]:
-        return sorted(xml.parse_buckets(self.request("GET").body), key=lambda b: b.name)
+        """In the server's order (``la`` and ``du`` keep it; ``ls`` sorts by name, as s3cmd does)."""
+        return xml.parse_buckets(self.request("GET").body)
 
     def create_bucket(self, bucket: str, *, location: str, headers: Mapping[str, str] | None = None) -> None:
         body = b"" if location in ("", "us-east-1", "US") else xml.build_create_bucket(location)

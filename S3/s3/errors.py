@@ -29,6 +29,14 @@ def exit_code_for(status: int, code: str = "") -> int:
     return _BY_STATUS.get(status, ExitCodes.EX_SOFTWARE)
 
 
+_BODILESS = {
+    (404, True): ("NoSuchKey", "The specified key does not exist."),
+    (404, False): ("NoSuchBucket", "The specified bucket does not exist"),
+    (403, True): ("AccessDenied", "Access Denied"),
+    (403, False): ("AccessDenied", "Access Denied"),
+}
+
+
 class S3Error(S3cmdError):
     """S3 answered with an error: ``S3 error: 404 (NoSuchBucket): The specified bucket does not exist``."""
 
@@ -47,13 +55,19 @@ class S3Error(S3cmdError):
         self.exit_code = exit_code_for(status, code)
 
     @classmethod
-    def from_answer(cls, *, status: int, reason: str, body: bytes, resource: str, region_header: str = "") -> S3Error:
+    def from_answer(
+        cls, *, status: int, reason: str, body: bytes, resource: str, region_header: str = "",
+        object_request: bool = False,
+    ) -> S3Error:
         fields = parse_error(body)
+        code, message = fields.get("Code", ""), fields.get("Message", "")
+        if not code:  # a HEAD answer has no body: name the error as S3 would have
+            code, message = _BODILESS.get((status, object_request), ("", ""))
         return cls(
             status=status,
             reason=reason,
-            code=fields.get("Code", ""),
-            message=fields.get("Message", ""),
+            code=code,
+            message=message,
             resource=resource,
             region=region_header or fields.get("Region", ""),
         )

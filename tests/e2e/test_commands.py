@@ -434,3 +434,16 @@ def test_bucket_info_lines_match_upstream(s3cmd: S3cmdRunner, bucket: str, moto_
         "   Policy:    none",
         "   CORS:      none",
     ]
+
+
+def test_missing_sources_of_cp_mv_modify_and_info(s3cmd: S3cmdRunner, bucket: str) -> None:
+    (s3cmd.home / "a.txt").write_text("a")
+    assert s3cmd("put", "a.txt", f"s3://{bucket}/a.txt").rc == 0
+    for command in (["cp", f"s3://{bucket}/nope", f"s3://{bucket}/x"], ["mv", f"s3://{bucket}/nope", f"s3://{bucket}/x"],
+                    ["modify", f"s3://{bucket}/nope"]):
+        run = s3cmd(*command)
+        assert (run.rc, run.stdout, run.stderr) == (12, "", f"WARNING: Key not found s3://{bucket}/nope\n"), command
+    mixed = s3cmd("cp", f"s3://{bucket}/nope", f"s3://{bucket}/a.txt", f"s3://{bucket}/y/")
+    assert mixed.rc == 2 and f"-> 's3://{bucket}/y/a.txt'  [2 of 2]" in mixed.stdout
+    info = s3cmd("info", f"s3://{bucket}/nope")
+    assert (info.rc, info.stderr) == (12, "ERROR: S3 error: 404 (NoSuchKey): The specified key does not exist.\n")

@@ -13,7 +13,7 @@ def ls(ctx: Context, args: list[str]) -> int:
         uri = s3uri.parse(args[0])
         if uri.bucket:
             return _list_bucket(ctx, uri)
-    for bucket in ctx.client().list_buckets():
+    for bucket in sorted(ctx.client().list_buckets(), key=lambda b: b.name):
         ctx.out(formats.bucket_line(bucket.created, bucket.name))
     return ExitCodes.EX_OK
 
