@@ -447,3 +447,14 @@ def test_missing_sources_of_cp_mv_modify_and_info(s3cmd: S3cmdRunner, bucket: st
     assert mixed.rc == 2 and f"-> 's3://{bucket}/y/a.txt'  [2 of 2]" in mixed.stdout
     info = s3cmd("info", f"s3://{bucket}/nope")
     assert (info.rc, info.stderr) == (12, "ERROR: S3 error: 404 (NoSuchKey): The specified key does not exist.\n")
+
+
+def test_several_sources_need_a_directory_destination(s3cmd: S3cmdRunner, bucket: str) -> None:
+    (s3cmd.home / "a.txt").write_text("a")
+    (s3cmd.home / "b.txt").write_text("b")
+    for args in (["put", "a.txt", "b.txt", f"s3://{bucket}/multi"], ["put", "-r", ".", f"s3://{bucket}/tree"]):
+        run = s3cmd(*args)
+        assert run.rc == 64, run.output
+        assert run.stderr == ("ERROR: Parameter problem: Destination S3 URI must end with '/' "
+                              "(ie must refer to a directory on the remote side).\n")
+    assert s3cmd("ls", "-r", f"s3://{bucket}").stdout == ""

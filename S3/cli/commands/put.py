@@ -37,6 +37,11 @@ def put(ctx: Context, args: list[str]) -> int:
         log.error(f"File '{source}' does not exist: skipped")
     if not files:
         raise ParameterError("Nothing to upload.")
+    several = len(sources) > 1 or any(os.path.isdir(source) for source in sources)
+    if several and dest.key and not dest.key.endswith("/"):
+        raise ParameterError(
+            "Destination S3 URI must end with '/' (ie must refer to a directory on the remote side)."
+        )
     single_target = len(files) == 1 and not dest.key.endswith("/") and dest.key and len(sources) == 1
     shared = object_headers(cfg, ctx.options)
     jobs = [
