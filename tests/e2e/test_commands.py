@@ -384,7 +384,7 @@ def test_verbose_progress_and_help(s3cmd: S3cmdRunner, bucket: str) -> None:
     assert first == f"upload: 'a.txt' -> 's3://{bucket}/p.txt'  [1 of 1]"
     assert rest.rstrip().endswith("done") and "8 of 8" in rest
     verbose = s3cmd("-v", "get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
-    assert verbose.rc == 0 and "INFO: Skipping over existing file: a.txt" in verbose.stderr
+    assert verbose.rc == 0 and "INFO: Skipping over existing file: 'a.txt'" in verbose.stderr
     quiet_default = s3cmd("get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
     assert quiet_default.stderr == ""
     helped = s3cmd("--help")

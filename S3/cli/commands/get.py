@@ -45,6 +45,7 @@ def get(ctx: Context, args: list[str]) -> int:
     if many and destination and not destination.endswith("/") and not os.path.isdir(destination):
         if len(jobs) > 1:
             raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
+    log.info(f"Summary: {len(jobs)} remote files to download")
     failed = 0
     for uri, relative in jobs:
         dest = _destination(destination, relative, many=many)
@@ -55,6 +56,8 @@ def get(ctx: Context, args: list[str]) -> int:
                 raise
             log.error(str(problem))
             failed += 1
+    if cfg.dry_run:
+        log.warning("Exiting now because of --dry-run")
     return ExitCodes.EX_PARTIAL if failed else ExitCodes.EX_OK
 
 
@@ -71,7 +74,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
     resume = False
     if os.path.exists(dest):
         if cfg.skip_existing:
-            log.info(f"Skipping over existing file: {dest}")
+            log.info(f"Skipping over existing file: '{dest}'")
             return
         if cfg.get_continue:
             resume = True
@@ -89,6 +92,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
             os.makedirs(parent, exist_ok=True)
     except OSError as bad:
         raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
+    log.info(f"Receiving file '{dest}', please wait...")
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'", None)
     started = time.monotonic()
     try:

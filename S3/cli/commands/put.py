@@ -48,9 +48,11 @@ def put(ctx: Context, args: list[str]) -> int:
         _Job(index, item, dest.join(dest.key if single_target else _join(dest.key, item.relative)), len(files))
         for index, item in enumerate(files, start=1)
     ]
+    log.info(f"Summary: {len(jobs)} local files to upload")
     if cfg.dry_run:
         for job in jobs:
             ctx.out(f"upload: '{job.item.path}' -> '{job.target}'")
+        log.warning("Exiting now because of --dry-run")
         return ExitCodes.EX_OK
     threshold = part_size(int(cfg.multipart_chunk_size_mb), None)
     failed = len(missing)
@@ -125,6 +127,7 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
             headers["x-amz-meta-s3cmd-attrs"] = attrs_value(st, _file_md5(path))
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    log.info(f"Sending file '{path}', please wait...")
     plan = _plan(ctx, target, headers, st.st_size)
     meter = Meter.start(ctx, f"upload: '{path}' -> '{target}'  {counter}", st.st_size)
     started = time.monotonic()

@@ -40,6 +40,7 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         log.warning(f"delete: maximum requested number of deletes would be exceeded ({len(keys)} > {max_delete}), "
                     "none performed.")
         return ExitCodes.EX_PARTIAL
+    log.info(f"Summary: {len(keys)} remote files to delete")
     if ctx.config.dry_run:
         for key in keys:
             ctx.out(f"delete: '{uri.join(key)}'")
