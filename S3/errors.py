@@ -32,6 +32,12 @@ class ParameterError(S3cmdError):
     prefix = "Parameter problem: "
 
 
+class NotEnoughParameters(S3cmdError):
+    """A command was given too few arguments: ``Not enough parameters for command 'cp'``."""
+
+    exit_code = ExitCodes.EX_USAGE
+
+
 class UsageError(S3cmdError):
     """Unknown option or command: reported with the usage line."""
 

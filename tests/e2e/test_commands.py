@@ -458,3 +458,13 @@ def test_several_sources_need_a_directory_destination(s3cmd: S3cmdRunner, bucket
         assert run.stderr == ("ERROR: Parameter problem: Destination S3 URI must end with '/' "
                               "(ie must refer to a directory on the remote side).\n")
     assert s3cmd("ls", "-r", f"s3://{bucket}").stdout == ""
+
+
+def test_missing_parameters_and_bucket_only_delete(s3cmd: S3cmdRunner, bucket: str) -> None:
+    short = s3cmd("cp", f"s3://{bucket}/a.txt")
+    assert short.rc == 64
+    assert short.stderr.startswith("ERROR: Not enough parameters for command 'cp' (usage: s3cmd cp ")
+    whole = s3cmd("del", f"s3://{bucket}")
+    assert whole.rc == 64
+    assert whole.stderr == ("ERROR: Parameter problem: File name required, not only the bucket name. "
+                            "Alternatively use --recursive\n")

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from S3.cli.context import Context
-from S3.errors import ParameterError
+from S3.errors import NotEnoughParameters
 from S3.s3 import uri as s3uri
 from S3.s3.xml import ObjectEntry
 
 
 def require_args(args: list[str], count: int, usage: str) -> None:
+    """``usage`` is the command's synopsis, e.g. ``s3cmd cp SRC DST``."""
     if len(args) < count:
-        raise ParameterError(f"Not enough parameters for this command. Usage: {usage}")
+        command = usage.split()[1]
+        raise NotEnoughParameters(f"Not enough parameters for command '{command}' (usage: {usage})")
 
 
 def remote_objects(ctx: Context, uri: s3uri.S3Uri, *, recursive: bool) -> Iterator[ObjectEntry]:

@@ -24,7 +24,9 @@ def delete(ctx: Context, args: list[str]) -> int:
                 raise ParameterError(f"Please use --force to delete ALL contents of {uri}")
             rc = max(rc, delete_all(ctx, uri, max_delete=int(cfg.max_delete)))
             continue
-        if not uri.key or uri.key.endswith("/"):
+        if not uri.key:
+            raise ParameterError("File name required, not only the bucket name. Alternatively use --recursive")
+        if uri.key.endswith("/"):
             raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
         if cfg.dry_run:
             ctx.out(f"delete: '{uri}'")
