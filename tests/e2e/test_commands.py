@@ -468,3 +468,18 @@ def test_missing_parameters_and_bucket_only_delete(s3cmd: S3cmdRunner, bucket: s
     assert whole.rc == 64
     assert whole.stderr == ("ERROR: Parameter problem: File name required, not only the bucket name. "
                             "Alternatively use --recursive\n")
+
+
+def test_listing_and_deleting_past_one_page(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    s3 = moto_server.client("s3", identities["admin"])
+    keys = [f"many/{i:05d}.txt" for i in range(1203)]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    listing = s3cmd("ls", "-r", f"s3://{bucket}")
+    assert listing.rc == 0
+    assert [line.rsplit("  ", 1)[1] for line in lines(listing.stdout)] == [f"s3://{bucket}/{k}" for k in keys]
+    assert s3cmd("du", f"s3://{bucket}").stdout == f"        1203    1203 objects s3://{bucket}/\n"
+    removed = s3cmd("rm", "-r", "--force", f"s3://{bucket}")
+    assert removed.rc == 0
+    assert len(lines(removed.stdout)) == 1203 and lines(removed.stdout)[-1] == f"delete: 's3://{bucket}/{keys[-1]}'"
+    assert s3.list_objects(Bucket=bucket).get("Contents") is None

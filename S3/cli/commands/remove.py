@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 from S3 import ExitCodes
 from S3.cli.commands.common import remote_objects, require_args
 from S3.cli.context import Context
 from S3.errors import ParameterError
+from S3.ExitCodes import ExitScoreboard
 from S3.output import log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import exit_code_for
@@ -37,22 +40,30 @@ def delete(ctx: Context, args: list[str]) -> int:
 
 
 def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
-    keys = [entry.key for entry in remote_objects(ctx, uri, recursive=True)]
-    if 0 <= max_delete < len(keys):
-        log.warning(f"delete: maximum requested number of deletes would be exceeded ({len(keys)} > {max_delete}), "
-                    "none performed.")
-        return ExitCodes.EX_PARTIAL
-    log.info(f"Summary: {len(keys)} remote files to delete")
-    if ctx.config.dry_run:
-        for key in keys:
-            ctx.out(f"delete: '{uri.join(key)}'")
-        return ExitCodes.EX_OK
-    rc = ExitCodes.EX_OK
-    for start in range(0, len(keys), BATCH):
-        deleted, errors = ctx.client().delete_objects(uri.bucket, keys[start:start + BATCH])
+    """Delete everything under ``uri`` in batches of 1,000 while the listing streams on.
+
+    With ``--max-delete`` the keys are counted first, since nothing may go unless all may.
+    """
+    listing = (entry.key for entry in remote_objects(ctx, uri, recursive=True))
+    if max_delete >= 0:
+        keys = list(listing)
+        if max_delete < len(keys):
+            log.warning(f"delete: maximum requested number of deletes would be exceeded ({len(keys)} > "
+                        f"{max_delete}), none performed.")
+            return ExitCodes.EX_PARTIAL
+        log.info(f"Summary: {len(keys)} remote files to delete")
+        listing = iter(keys)
+    score = ExitScoreboard()
+    while batch := list(itertools.islice(listing, BATCH)):
+        if ctx.config.dry_run:
+            for key in batch:
+                ctx.out(f"delete: '{uri.join(key)}'")
+            continue
+        deleted, errors = ctx.client().delete_objects(uri.bucket, batch)
         for key in deleted:
             ctx.out(f"delete: '{uri.join(key)}'")
+            score.success()
         for key, code, message in errors:
             log.error(f"delete: '{uri.join(key)}' failed: {code}: {message}")
-            rc = ExitCodes.EX_PARTIAL if deleted else exit_code_for(403 if code == "AccessDenied" else 500, code)
-    return rc
+            score.failure(exit_code_for(403 if code == "AccessDenied" else 500, code))
+    return score.rc()
