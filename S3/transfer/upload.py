@@ -15,6 +15,7 @@ from typing import IO
 
 from S3.s3.client import S3Client
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
+from S3.transfer.chunking import stream_part_size
 
 Progress = Callable[[int], None]
 
@@ -28,6 +29,7 @@ class UploadPlan:
     workers: int
     multipart: bool = True
     limiter: RateLimiter = UNLIMITED
+    stream_double_every: int = 2000  # parts of a stream double in size this often (chunking.stream_part_size)
 
 
 def _read_at(fd: int, offset: int, size: int) -> bytes:
@@ -84,7 +86,7 @@ def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, prog
             total += len(chunk)
             yield number, (lambda c=chunk: c)
             number += 1
-            chunk = _read_full(stream, plan.part_size)
+            chunk = _read_full(stream, stream_part_size(plan.part_size, number, double_every=plan.stream_double_every))
 
     _multipart(client, plan, parts(), progress=progress)
     return total

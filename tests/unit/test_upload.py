@@ -90,3 +90,21 @@ def test_stream_small_is_one_put_and_large_is_multipart() -> None:
     assert upload_stream(client, io.BytesIO(payload), PLAN) == len(payload)  # type: ignore[arg-type]
     assert b"".join(client.parts[n] for n in sorted(client.parts)) == payload
     assert client.completed is not None and len(client.completed) == 8
+
+
+def test_stream_parts_grow_so_long_streams_fit_in_10000_parts() -> None:
+    from dataclasses import replace
+
+    from S3.transfer.chunking import MIB, stream_part_size
+
+    # 15 MiB parts doubling every 2,000: 10,000 parts hold ~930 GiB instead of 146 GiB
+    total = sum(stream_part_size(15 * MIB, n) for n in range(1, 10001))
+    assert total > 900 * 1024 * MIB and stream_part_size(15 * MIB, 10000) == 240 * MIB
+    client = FakeClient()
+    client.part4_done.set()
+    payload = bytes(range(200))
+    plan = replace(PLAN, stream_double_every=2)
+    upload_stream(client, io.BytesIO(payload), plan)  # type: ignore[arg-type]
+    sizes = [len(client.parts[n]) for n in sorted(client.parts)]
+    assert sizes[:6] == [10, 10, 20, 20, 40, 40] and sum(sizes) == 200
+    assert b"".join(client.parts[n] for n in sorted(client.parts)) == payload
