@@ -58,7 +58,8 @@ def upload_file(client: S3Client, path: str, plan: UploadPlan, *, progress: Prog
         fd = handle.fileno()
         count = -(-size // plan.part_size)
         readers = [
-            (number, (lambda n=number: _read_at(fd, (n - 1) * plan.part_size, plan.part_size)))
+            (number, min(plan.part_size, size - (number - 1) * plan.part_size),
+             (lambda n=number: _read_at(fd, (n - 1) * plan.part_size, plan.part_size)))
             for number in range(1, count + 1)
         ]
         _multipart(client, plan, iter(readers), progress=progress)
@@ -84,7 +85,7 @@ def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, prog
         chunk = first
         while chunk:
             total += len(chunk)
-            yield number, (lambda c=chunk: c)
+            yield number, len(chunk), (lambda c=chunk: c)
             number += 1
             chunk = _read_full(stream, stream_part_size(plan.part_size, number, double_every=plan.stream_double_every))
 
@@ -115,15 +116,19 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         if progress:
             progress(len(data))
 
+    # Memory stays within `workers` parts of the planned size: when a stream's parts grow,
+    # fewer of them are in flight at once.
+    budget = plan.workers * plan.part_size
     pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="part")
     try:
-        in_flight: set[Future[None]] = set()
-        for number, reader in parts:
-            while len(in_flight) >= plan.workers:  # a new part starts as soon as any finishes
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        in_flight: dict[Future[None], int] = {}
+        for number, size, reader in parts:
+            while in_flight and sum(in_flight.values()) + size > budget:  # start as soon as room frees up
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
+                    in_flight.pop(future)
                     future.result()
-            in_flight.add(pool.submit(send, number, reader))
+            in_flight[pool.submit(send, number, reader)] = size
         for future in in_flight:
             future.result()
         client.complete_multipart(plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items()))

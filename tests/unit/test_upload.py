@@ -108,3 +108,14 @@ def test_stream_parts_grow_so_long_streams_fit_in_10000_parts() -> None:
     sizes = [len(client.parts[n]) for n in sorted(client.parts)]
     assert sizes[:6] == [10, 10, 20, 20, 40, 40] and sum(sizes) == 200
     assert b"".join(client.parts[n] for n in sorted(client.parts)) == payload
+
+
+def test_growing_stream_parts_keep_memory_within_the_budget() -> None:
+    from dataclasses import replace
+
+    client = FakeClient()
+    client.part4_done.set()
+    # budget: 2 workers x 10 bytes; parts of 10, 20, 40 ... never fit two at a time
+    upload_stream(client, io.BytesIO(bytes(300)), replace(PLAN, stream_double_every=1))  # type: ignore[arg-type]
+    assert client.peak == 1
+    assert sum(len(p) for p in client.parts.values()) == 300
