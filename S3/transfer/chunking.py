@@ -14,8 +14,8 @@ def stream_part_size(base: int, number: int, *, double_every: int = 2000) -> int
 
     S3 lets parts differ in size, so a stream starts with ``base`` and doubles the part
     every ``double_every`` parts: 15 MiB parts reach about 900 GiB in 10,000 parts instead
-    of stopping at 146 GiB, while memory (parts in flight × part size) grows only for
-    streams that need it.
+    of stopping at 146 GiB; upload.py keeps fewer of the larger parts in flight, so memory
+    stays within the same budget.
     """
     return min(MAX_PART, base * 2 ** ((number - 1) // double_every))
 
