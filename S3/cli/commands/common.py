@@ -17,15 +17,10 @@ def require_args(args: list[str], count: int, usage: str) -> None:
         raise NotEnoughParameters(f"Not enough parameters for command '{command}' (usage: {usage})")
 
 
-def remote_objects(ctx: Context, uri: s3uri.S3Uri, *, recursive: bool) -> Iterator[ObjectEntry]:
-    """The objects a remote argument names: one key, or everything under a prefix with -r."""
-    client = ctx.client()
-    for page in client.list_objects(uri.bucket, prefix=uri.key):
-        for entry in page.objects:
-            if recursive or entry.key == uri.key:
-                yield entry
-        if not recursive and any(entry.key == uri.key for entry in page.objects):
-            return
+def remote_objects(ctx: Context, uri: s3uri.S3Uri) -> Iterator[ObjectEntry]:
+    """Every object whose key starts with the URI's key, streamed page by page (for -r)."""
+    for page in ctx.client().list_objects(uri.bucket, prefix=uri.key):
+        yield from page.objects
 
 
 def relative_key(prefix: str, key: str) -> str:

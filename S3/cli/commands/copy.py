@@ -21,7 +21,7 @@ def _pairs(ctx: Context, sources: list[str], dest: s3uri.S3Uri) -> list[tuple[s3
     for source in sources:
         uri = s3uri.parse_bucket(source)
         if ctx.config.recursive:
-            for entry in remote_objects(ctx, uri, recursive=True):
+            for entry in remote_objects(ctx, uri):
                 pairs.append((uri.join(entry.key), dest.join(_under(dest.key, relative_key(uri.key, entry.key)))))
         else:
             if not uri.key or uri.key.endswith("/"):
@@ -92,7 +92,7 @@ def modify(ctx: Context, args: list[str]) -> int:
     for arg in args:
         uri = s3uri.parse_bucket(arg)
         if ctx.config.recursive:
-            targets.extend(uri.join(e.key) for e in remote_objects(ctx, uri, recursive=True))
+            targets.extend(uri.join(e.key) for e in remote_objects(ctx, uri))
         else:
             if not uri.key:
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")

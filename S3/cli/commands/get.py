@@ -32,7 +32,7 @@ def get(ctx: Context, args: list[str]) -> int:
     jobs: list[tuple[s3uri.S3Uri, str]] = []
     for uri in uris:
         if cfg.recursive:
-            entries = list(remote_objects(ctx, uri, recursive=True))
+            entries = list(remote_objects(ctx, uri))
             for entry in entries:
                 jobs.append((uri.join(entry.key), relative_key(uri.key, entry.key)))
             if not entries:
@@ -42,9 +42,8 @@ def get(ctx: Context, args: list[str]) -> int:
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
             jobs.append((uri, os.path.basename(uri.key)))
     many = len(jobs) > 1 or cfg.recursive
-    if many and destination and not destination.endswith("/") and not os.path.isdir(destination):
-        if len(jobs) > 1:
-            raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
+    if len(jobs) > 1 and destination and not destination.endswith("/") and not os.path.isdir(destination):
+        raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
     log.info(f"Summary: {len(jobs)} remote files to download")
     failed = 0
     for uri, relative in jobs:

@@ -44,7 +44,7 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
 
     With ``--max-delete`` the keys are counted first, since nothing may go unless all may.
     """
-    listing = (entry.key for entry in remote_objects(ctx, uri, recursive=True))
+    listing = (entry.key for entry in remote_objects(ctx, uri))
     if max_delete >= 0:
         keys = list(listing)
         if max_delete < len(keys):
