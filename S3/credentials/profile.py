@@ -29,7 +29,7 @@ from S3.credentials.model import Credentials
 from S3.credentials.process import CredentialProcess
 from S3.credentials.profile_files import Profiles
 from S3.credentials.profile_files import load as load_profiles
-from S3.credentials.profile_plan import BaseSource, ChainPlan, has_credentials, plan
+from S3.credentials.profile_plan import BaseSource, ChainPlan, RoleStep, has_credentials, plan
 from S3.credentials.static import StaticProvider
 from S3.credentials.web_identity import WebIdentity
 from S3.sts.endpoints import looks_like_region
@@ -83,18 +83,21 @@ class ProfileProvider:
         region = self.ctx.region or self.region()
         creds = self._base(chain.base, region)
         for step in chain.roles:
-            role_arn = check_role_arn(step.role_arn, f"profile {step.profile}", setting="role_arn")
-            session = step.session_name or self._session
-            client = sts_client(self.ctx, role_arn=role_arn, region=region)
-            source_creds = creds
-            key = {"kind": "assume-role", "role": role_arn, "session": step.session_name,
-                   "endpoint": client.endpoint.url,
-                   "external_id": step.external_id, "duration": str(step.duration_seconds or ""),
-                   "source": digest(source_creds.access_key + source_creds.session_token)}
-            creds = cached(self.ctx, key, lambda c=client, s=session, r=role_arn, st=step, src=source_creds:
-                           c.assume_role(keys=src, role_arn=r, session_name=s, source=f"profile {st.profile}",
-                                         external_id=st.external_id, duration=st.duration_seconds))
+            creds = self._assume(step, creds, region)
         return replace(creds, source=f"{NAME}: {chain.describe()}")
+
+    def _assume(self, step: RoleStep, source_creds: Credentials, region: str) -> Credentials:
+        """One hop: AssumeRole signed with the previous hop's credentials (cached like every STS answer)."""
+        role_arn = check_role_arn(step.role_arn, f"profile {step.profile}", setting="role_arn")
+        client = sts_client(self.ctx, role_arn=role_arn, region=region)
+        key = {"kind": "assume-role", "role": role_arn, "session": step.session_name,
+               "endpoint": client.endpoint.url, "external_id": step.external_id,
+               "duration": str(step.duration_seconds or ""),
+               "source": digest(source_creds.access_key + source_creds.session_token)}
+        return cached(self.ctx, key, lambda: client.assume_role(
+            keys=source_creds, role_arn=role_arn, session_name=step.session_name or self._session,
+            source=f"profile {step.profile}", external_id=step.external_id, duration=step.duration_seconds,
+        ))
 
     def _base(self, base: BaseSource, region: str) -> Credentials:
         settings = base.settings
