@@ -42,7 +42,8 @@ def put(ctx: Context, args: list[str]) -> int:
         raise ParameterError(
             "Destination S3 URI must end with '/' (ie must refer to a directory on the remote side)."
         )
-    single_target = len(files) == 1 and not dest.key.endswith("/") and dest.key and len(sources) == 1
+    # past that check, a key without '/' can only name the one file being sent
+    single_target = bool(dest.key) and not dest.key.endswith("/")
     shared = object_headers(cfg, ctx.options)
     jobs = [
         _Job(index, item, dest.join(dest.key if single_target else _join(dest.key, item.relative)), len(files))
