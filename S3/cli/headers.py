@@ -1,14 +1,9 @@
 """Upload headers from the configuration: MIME type, ACL, storage class, encryption,
-``--add-header`` and s3cmd's ``x-amz-meta-s3cmd-attrs`` (so upstream ``sync`` sees
-our uploads' MD5 and file attributes)."""
+and ``--add-header``."""
 
 from __future__ import annotations
 
-import functools
-import grp
 import mimetypes
-import os
-import pwd
 from typing import Any
 
 from S3.Config import parse_header_list
@@ -33,37 +28,6 @@ def guess_mime(config: Any, path: str | None, head: bytes = b"") -> str:
         except Exception:
             pass
     return str(config.default_mime_type)
-
-
-@functools.lru_cache(maxsize=64)
-def _user_name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
-
-
-@functools.lru_cache(maxsize=64)
-def _group_name(gid: int) -> str:
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return str(gid)
-
-
-def attrs_value(st: os.stat_result, md5_hex: str) -> str:
-    fields = {
-        "atime": int(st.st_atime),
-        "ctime": int(st.st_ctime),
-        "gid": st.st_gid,
-        "gname": _group_name(st.st_gid),
-        "md5": md5_hex,
-        "mode": st.st_mode,
-        "mtime": int(st.st_mtime),
-        "uid": st.st_uid,
-        "uname": _user_name(st.st_uid),
-    }
-    return "/".join(f"{k}:{v}" for k, v in fields.items())
 
 
 def object_headers(config: Any, options: Any) -> dict[str, str]:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
 from S3.cli.context import Context
+from S3.s3 import attrs, xml
 from S3.s3 import uri as s3uri
-from S3.s3 import xml
 from S3.s3.errors import S3Error
 
 
@@ -43,10 +43,7 @@ def _info_one(ctx: Context, uri: s3uri.S3Uri) -> None:
         ctx.out(f"   MIME type: {head.get('Content-Type', 'none')}")
         ctx.out(f"   Storage:   {head.get('x-amz-storage-class', 'STANDARD')}")
         md5 = head.get("ETag", "").strip('"')
-        attrs = head.get("x-amz-meta-s3cmd-attrs", "")
-        for field in attrs.split("/"):
-            if field.startswith("md5:"):
-                md5 = field[4:]
+        md5 = attrs.fields(head.get(attrs.HEADER, "")).get("md5", md5)
         ctx.out(f"   MD5 sum:   {md5}")
         ctx.out(f"   SSE:       {head.get('x-amz-server-side-encryption', 'none')}")
     else:

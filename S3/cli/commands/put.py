@@ -11,10 +11,11 @@ from S3 import ExitCodes
 from S3.cli.commands.common import require_args
 from S3.cli.context import Context
 from S3.cli.filelist import LocalFile, build_filter, expand
-from S3.cli.headers import attrs_value, guess_mime, object_headers
+from S3.cli.headers import guess_mime, object_headers
 from S3.cli.progress import Meter
 from S3.errors import LocalFileError, ParameterError
 from S3.output import formats, log
+from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.transfer.chunking import part_size
@@ -125,7 +126,7 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
         headers = dict(shared)
         headers.setdefault("Content-Type", guess_mime(cfg, path, head))
         if cfg.preserve_attrs:
-            headers["x-amz-meta-s3cmd-attrs"] = attrs_value(st, _file_md5(path))
+            headers[attrs.HEADER] = attrs.encode(st, _file_md5(path))
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     log.info(f"Sending file '{path}', please wait...")
