@@ -1,11 +1,17 @@
 """Everything a command needs, built once per run: config, runtime, output streams and
 a lazily created S3 client (``--version`` or a usage error never touches the network
-or the credential chain)."""
+or the credential chain).
+
+The lazy parts are built under one lock: the first files of a parallel ``put`` reach
+``client()`` from several workers at once, and each must not build its own client,
+credential source and STS call.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -32,13 +38,16 @@ class Context:
     _credentials: CredentialSource | None = None
     _limiter: RateLimiter | None = None
     _provider_context: ProviderContext | None = None
+    # reentrant: client() builds credentials(), which builds provider_context()
+    _build_lock: threading.RLock = field(default_factory=threading.RLock)
 
     def limiter(self) -> RateLimiter:
         """One bandwidth budget (``--limit-rate``) shared by every transfer of the run."""
-        if self._limiter is None:
-            self._limiter = RateLimiter(int(self.config.limitrate), clock=self.runtime.monotonic,
-                                        sleep=self.runtime.sleep)
-        return self._limiter
+        with self._build_lock:
+            if self._limiter is None:
+                self._limiter = RateLimiter(int(self.config.limitrate), clock=self.runtime.monotonic,
+                                            sleep=self.runtime.sleep)
+            return self._limiter
 
     @property
     def quiet(self) -> bool:
@@ -50,29 +59,34 @@ class Context:
             self.stdout.flush()
 
     def provider_context(self) -> ProviderContext:
-        if self._provider_context is None:
-            self._provider_context = self.config.provider_context(
-                runtime=self.runtime,
-                transport=self.transport_settings(),
-                profile=getattr(self.options, "profile", None) or "",
-            )
-        return self._provider_context
+        with self._build_lock:
+            if self._provider_context is None:
+                self._provider_context = self.config.provider_context(
+                    runtime=self.runtime,
+                    transport=self.transport_settings(),
+                    profile=getattr(self.options, "profile", None) or "",
+                )
+            return self._provider_context
 
     def credentials(self) -> CredentialSource:
-        if self._credentials is None:
-            cli = {
-                "access_key": self.options.access_key or "",
-                "secret_key": self.options.secret_key or "",
-                "access_token": self.options.access_token or "",
-            }
-            log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
-                                str(self.config.access_token))
-            self._credentials = self.config.credential_source(
-                cli=cli,
-                on_new=lambda creds: log.register_secret(*creds.secrets()),
-                context=self.provider_context(),
-            )
-        return self._credentials
+        with self._build_lock:
+            if self._credentials is None:
+                self._credentials = self._build_credentials()
+            return self._credentials
+
+    def _build_credentials(self) -> CredentialSource:
+        cli = {
+            "access_key": self.options.access_key or "",
+            "secret_key": self.options.secret_key or "",
+            "access_token": self.options.access_token or "",
+        }
+        log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
+                            str(self.config.access_token))
+        return self.config.credential_source(
+            cli=cli,
+            on_new=lambda creds: log.register_secret(*creds.secrets()),
+            context=self.provider_context(),
+        )
 
     def transport_settings(self) -> TransportSettings:
         cfg = self.config
@@ -91,21 +105,25 @@ class Context:
         )
 
     def client(self) -> S3Client:
-        if self._client is None:
-            cfg = self.config
-            self._client = S3Client(
-                endpoint=Endpoint(str(cfg.host_base), str(cfg.host_bucket), bool(cfg.use_https)),
-                transport=RequestsTransport(self.transport_settings()),
-                credentials=self.credentials(),
-                settings=ClientSettings(
-                    region=cfg.region(),
-                    signature_v2=bool(cfg.signature_v2),
-                    max_retries=int(cfg.max_retries),
-                    requester_pays=bool(cfg.requester_pays),
-                ),
-                runtime=self.runtime,
-            )
-        return self._client
+        with self._build_lock:
+            if self._client is None:
+                self._client = self._build_client()
+            return self._client
+
+    def _build_client(self) -> S3Client:
+        cfg = self.config
+        return S3Client(
+            endpoint=Endpoint(str(cfg.host_base), str(cfg.host_bucket), bool(cfg.use_https)),
+            transport=RequestsTransport(self.transport_settings()),
+            credentials=self.credentials(),
+            settings=ClientSettings(
+                region=cfg.region(),
+                signature_v2=bool(cfg.signature_v2),
+                max_retries=int(cfg.max_retries),
+                requester_pays=bool(cfg.requester_pays),
+            ),
+            runtime=self.runtime,
+        )
 
     def close(self) -> None:
         if self._client is not None:

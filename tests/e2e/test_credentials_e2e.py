@@ -106,6 +106,21 @@ def test_fifty_runs_ask_sts_once(s3cmd, keyless, sts_front, roles: Roles, bucket
     assert uncached.rc == 0 and sts_front.calls["AssumeRoleWithWebIdentity"] == 2
 
 
+
+def test_parallel_put_of_twenty_files_asks_sts_once(s3cmd, keyless, sts_front, roles: Roles, buckets) -> None:  # type: ignore[no-untyped-def]
+    """Workers start together: the client and the credential source are built once, before them."""
+    env = webhook_env(s3cmd, roles.s3_allowed, sts_front.url)
+    tree = s3cmd.home / "twenty"
+    tree.mkdir()
+    for n in range(20):
+        (tree / f"f{n:02d}.txt").write_text(f"file {n}\n")
+    run = s3cmd("--no-credentials-cache", "--parallel=8", "put", "-r", str(tree), f"s3://{buckets[0]}/p/",
+                config=keyless, env=env)
+    assert run.rc == 0, run.output
+    assert sts_front.calls.get("AssumeRoleWithWebIdentity") == 1
+    listing = s3cmd("ls", "-r", f"s3://{buckets[0]}/p/", config=keyless, env=env)
+    assert listing.stdout.count("/p/twenty/f") == 20, listing.output
+
 @pytest.mark.parametrize(
     ("change", "rc", "message"),
     [
