@@ -174,15 +174,17 @@ class RequestsTransport:
         if not self.settings.pooling:
             send_headers["Connection"] = "close"
         try:
-            raw = self._session.request(
-                method,
-                url,
-                headers=send_headers,
-                data=body,
-                proxies=proxies,
-                stream=stream,
+            prepared = self._session.prepare_request(requests.Request(method, url, headers=send_headers, data=body))
+            # requests removes dot segments from the path ("p/./x" → "p/x"), but S3 keys are
+            # opaque: send the URL exactly as built (and signed). Ours are already encoded.
+            if url.isascii() and url.isprintable() and " " not in url:
+                prepared.url = url
+            sending = self._session.merge_environment_settings(prepared.url, proxies, stream, None, None)
+            raw = self._session.send(
+                prepared,
                 allow_redirects=False,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                **sending,
             )
         except requests.exceptions.RequestException as failed:
             raise translate(failed, _origin(url)) from None
