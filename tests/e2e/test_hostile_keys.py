@@ -182,3 +182,25 @@ def test_exact_key_goes_through_an_http_proxy(tmp_path: Path, keystore: tuple[st
 
     assert result.rc == 0, result.output
     assert store.buckets[BUCKET] == {"p/./x.txt": b"via proxy"}
+
+
+def test_dot_segment_key_on_moto_is_signed_and_sent_exactly(  # type: ignore[no-untyped-def]
+    s3cmd: S3cmdRunner, bucket: str, moto_server, identities, tmp_path: Path
+) -> None:
+    """moto verifies SigV4 over the path it receives, and boto3 (not our listing) checks the result."""
+    boto = moto_server.client("s3", identities["admin"])
+    boto.put_object(Bucket=bucket, Key="p/x.txt", Body=b"plain")
+    source = tmp_path / "f"
+    source.write_bytes(b"dotted")
+
+    assert s3cmd("put", str(source), f"s3://{bucket}/p/./x.txt").rc == 0
+    assert boto.get_object(Bucket=bucket, Key="p/./x.txt")["Body"].read() == b"dotted"
+    assert boto.get_object(Bucket=bucket, Key="p/x.txt")["Body"].read() == b"plain"
+    got = s3cmd("get", f"s3://{bucket}/p/./x.txt", str(tmp_path / "got"))
+    assert got.rc == 0, got.output
+    assert (tmp_path / "got").read_bytes() == b"dotted"
+    info = s3cmd("info", f"s3://{bucket}/p/./x.txt")
+    assert info.rc == 0 and _md5(b"dotted") in info.stdout, info.output
+    assert s3cmd("del", f"s3://{bucket}/p/./x.txt").rc == 0
+    keys = [item["Key"] for item in boto.list_objects(Bucket=bucket).get("Contents", [])]
+    assert keys == ["p/x.txt"]
