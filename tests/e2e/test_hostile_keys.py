@@ -204,3 +204,20 @@ def test_dot_segment_key_on_moto_is_signed_and_sent_exactly(  # type: ignore[no-
     assert s3cmd("del", f"s3://{bucket}/p/./x.txt").rc == 0
     keys = [item["Key"] for item in boto.list_objects(Bucket=bucket).get("Contents", [])]
     assert keys == ["p/x.txt"]
+
+
+@pytest.mark.parametrize("key", ["a/..", "a/."])
+def test_get_of_a_dot_named_key_needs_a_file_name(tmp_path: Path, keystore: tuple[str, KeyStore], key: str) -> None:
+    url, store = keystore
+    s3cmd = _runner(tmp_path / "top" / "home", url)
+    store.buckets[BUCKET][key] = b"data"
+    before = _snapshot(tmp_path)
+
+    result = s3cmd("get", "--force", f"s3://{BUCKET}/{key}")
+
+    assert result.rc == 64, result.output
+    assert result.stderr.startswith("ERROR: Parameter problem: ") and "LOCAL_FILE" in result.stderr
+    assert _snapshot(tmp_path) == before
+    named = s3cmd("get", f"s3://{BUCKET}/{key}", "saved")
+    assert named.rc == 0, named.output
+    assert (s3cmd.home / "saved").read_bytes() == b"data"

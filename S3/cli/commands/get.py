@@ -42,6 +42,9 @@ def get(ctx: Context, args: list[str]) -> int:
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
             jobs.append((uri, os.path.basename(uri.key)))
         jobs = [(uri, _destination(destination, name, many=len(jobs) > 1)) for uri, name in jobs]
+        for uri, dest in jobs:
+            if os.path.basename(dest) in (".", ".."):  # a key like 'a/..' names a folder, not a file
+                raise ParameterError(f"'{uri}' gives no usable file name: name the LOCAL_FILE to save it as")
     if len(jobs) > 1 and destination and not destination.endswith("/") and not os.path.isdir(destination):
         raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
     log.info(f"Summary: {len(jobs)} remote files to download")
