@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import ssl
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import requests
 import requests.adapters
+import urllib3
 from requests.structures import CaseInsensitiveDict
+from urllib3.util.url import parse_url
 
 from S3.transport.errors import ConnectionFailed, RequestTimedOut, TlsError, TransportError
 
@@ -85,6 +88,38 @@ class _HostnameUncheckedAdapter(requests.adapters.HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
 
 
+_exact_target = threading.local()
+
+
+class _ExactTargetPool(urllib3.HTTPConnectionPool):
+    """Through an HTTP proxy the request target is the whole URL, which urllib3 parses and
+    normalises (dot segments removed) before sending; send the URL it was given instead."""
+
+    def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        outer = getattr(_exact_target, "url", None)
+        _exact_target.url = url
+        try:
+            return super().urlopen(method, url, *args, **kwargs)
+        finally:
+            _exact_target.url = outer
+
+    def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        exact = getattr(_exact_target, "url", None)
+        if exact and not exact.startswith("/") and url == parse_url(exact)._replace(fragment=None).url:
+            url = exact
+        return super()._make_request(conn, method, url, *args, **kwargs)
+
+
+class _ExactTargetAdapter(requests.adapters.HTTPAdapter):
+    """For ``http://`` endpoints: proxied requests keep their exact path (see ``_ExactTargetPool``)."""
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if "http" in getattr(manager, "pool_classes_by_scheme", {}):
+            manager.pool_classes_by_scheme = {**manager.pool_classes_by_scheme, "http": _ExactTargetPool}
+        return manager
+
+
 def translate(failed: Exception, url: str) -> TransportError:
     """requests/urllib3/socket exceptions → our transport errors (the only place this happens)."""
     text = str(failed)
@@ -141,7 +176,7 @@ class RequestsTransport:
         else:
             https_adapter = requests.adapters.HTTPAdapter(pool_connections=size, pool_maxsize=size, max_retries=0)
         self._session.mount("https://", https_adapter)
-        self._session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=size, pool_maxsize=size, max_retries=0))
+        self._session.mount("http://", _ExactTargetAdapter(pool_connections=size, pool_maxsize=size, max_retries=0))
         # requests would re-read the proxy variables from the environment on every request
         # (a measurable share of a many-small-files upload); read them once per host instead.
         self._session.trust_env = False
@@ -174,15 +209,17 @@ class RequestsTransport:
         if not self.settings.pooling:
             send_headers["Connection"] = "close"
         try:
-            raw = self._session.request(
-                method,
-                url,
-                headers=send_headers,
-                data=body,
-                proxies=proxies,
-                stream=stream,
+            prepared = self._session.prepare_request(requests.Request(method, url, headers=send_headers, data=body))
+            # requests removes dot segments from the path ("p/./x" → "p/x"), but S3 keys are
+            # opaque: send the URL exactly as built (and signed). Ours are already encoded.
+            if url.isascii() and url.isprintable() and " " not in url:
+                prepared.url = url
+            sending = self._session.merge_environment_settings(prepared.url, proxies, stream, None, None)
+            raw = self._session.send(
+                prepared,
                 allow_redirects=False,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                **sending,
             )
         except requests.exceptions.RequestException as failed:
             raise translate(failed, _origin(url)) from None

@@ -27,7 +27,8 @@ def relative_key(prefix: str, key: str) -> str:
     """The part of ``key`` that a recursive copy recreates under the destination.
 
     ``dir/`` keeps what lies below it; ``dir`` (no slash) keeps ``dir/`` itself,
-    as s3cmd does.
+    as s3cmd does. The result is still an untrusted key (``../x``, ``/abs``, ``a//b``):
+    turn it into a local path only through ``S3.transfer.localpath.local_target``.
     """
     if not prefix or prefix.endswith("/"):
         base = prefix

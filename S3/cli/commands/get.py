@@ -9,12 +9,14 @@ from S3 import ExitCodes
 from S3.cli.commands.common import relative_key, remote_objects, require_args
 from S3.cli.context import Context
 from S3.cli.progress import Meter
-from S3.errors import LocalFileError, ParameterError
+from S3.errors import LocalFileError, ParameterError, S3cmdError, TransferError
+from S3.ExitCodes import ExitScoreboard
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch, download_to_file, download_to_stream
+from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
 
 
 def get(ctx: Context, args: list[str]) -> int:
@@ -29,35 +31,85 @@ def get(ctx: Context, args: list[str]) -> int:
         for uri in uris:
             _to_stdout(ctx, uri)
         return ExitCodes.EX_OK
-    jobs: list[tuple[s3uri.S3Uri, str]] = []
-    for uri in uris:
-        if cfg.recursive:
-            entries = list(remote_objects(ctx, uri))
-            for entry in entries:
-                jobs.append((uri.join(entry.key), relative_key(uri.key, entry.key)))
-            if not entries:
-                raise ParameterError(f"Source object '{uri}' does not exist.")
-        else:
+    score = ExitScoreboard()
+    jobs: list[tuple[s3uri.S3Uri, str]] = []  # (object, local path)
+    folders: list[str] = []
+    if cfg.recursive:
+        jobs, folders = _recursive_jobs(ctx, uris, destination, score)
+    else:
+        for uri in uris:
             if not uri.key or uri.key.endswith("/"):
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
             jobs.append((uri, os.path.basename(uri.key)))
-    many = len(jobs) > 1 or cfg.recursive
+        jobs = [(uri, _destination(destination, name, many=len(jobs) > 1)) for uri, name in jobs]
+        for uri, dest in jobs:
+            if os.path.basename(dest) in (".", ".."):  # a key like 'a/..' names a folder, not a file
+                raise ParameterError(f"'{uri}' gives no usable file name: name the LOCAL_FILE to save it as")
     if len(jobs) > 1 and destination and not destination.endswith("/") and not os.path.isdir(destination):
         raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
     log.info(f"Summary: {len(jobs)} remote files to download")
-    failed = 0
-    for uri, relative in jobs:
-        dest = _destination(destination, relative, many=many)
+    for folder in folders:
+        _make_folder(ctx, folder, score)
+    for uri, dest in jobs:
         try:
             _get_one(ctx, uri, dest)
-        except LocalFileError as problem:
-            if cfg.stop_on_error or len(jobs) == 1:
-                raise
-            log.error(str(problem))
-            failed += 1
+        except S3cmdError as problem:
+            if cfg.stop_on_error or (len(jobs) == 1 and not score.failed):
+                raise _missing_source(uri, problem) from None
+            # one object's failure (denied, vanished, a local clash) must not abandon the rest
+            if isinstance(problem, S3Error | TransferError):
+                log.error(f"Download of '{dest}' failed (Reason: {problem.message})")
+            else:
+                log.error(str(problem))
+            score.failure(problem.exit_code)
+        else:
+            score.success()
     if cfg.dry_run:
         log.warning("Exiting now because of --dry-run")
-    return ExitCodes.EX_PARTIAL if failed else ExitCodes.EX_OK
+    return score.rc()
+
+
+def _recursive_jobs(
+    ctx: Context, uris: list[s3uri.S3Uri], destination: str, score: ExitScoreboard
+) -> tuple[list[tuple[s3uri.S3Uri, str]], list[str]]:
+    """(objects with a safe local path under ``destination``, folders to create from folder
+    markers); every other key is skipped with a warning (a key may name any path: ``../x``,
+    ``/etc/x``, ``a//b``)."""
+    claims = LocalClaims()
+    jobs: list[tuple[s3uri.S3Uri, str]] = []
+    folders: list[str] = []
+    for uri in uris:
+        entries = list(remote_objects(ctx, uri))
+        if not entries:
+            raise ParameterError(f"Source object '{uri}' does not exist.")
+        for entry in entries:
+            target = local_target(relative_key(uri.key, entry.key), destination, size=entry.size)
+            refusal = target if isinstance(target, Refusal) else claims.claim(target)
+            if refusal is not None:
+                log.warning(f"Skipping '{uri.join(entry.key)}': {refusal.describe()}; nothing written for it")
+                score.failure(ExitCodes.EX_PARTIAL)
+            elif isinstance(target, LocalTarget) and target.is_folder:
+                folders.append(target.path)
+            elif isinstance(target, LocalTarget):
+                jobs.append((uri.join(entry.key), target.path))
+    return jobs, folders
+
+
+def _make_folder(ctx: Context, path: str, score: ExitScoreboard) -> None:
+    """A folder marker (an empty key ending in '/') recreates its folder."""
+    if ctx.config.dry_run:
+        return
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as bad:
+        log.error(f"Cannot create directory '{path}': {bad.strerror}")
+        score.failure(ExitCodes.EX_IOERR)
+
+
+def _missing_source(uri: s3uri.S3Uri, problem: S3cmdError) -> S3cmdError:
+    if isinstance(problem, S3Error) and problem.status == 404 and problem.code in ("NoSuchKey", ""):
+        return ParameterError(f"Source object '{uri}' does not exist.")
+    return problem
 
 
 def _destination(destination: str, relative: str, *, many: bool) -> str:
@@ -98,8 +150,6 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
         received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume,
                                     fetch=_fetch(ctx, meter.update))
     except S3Error as failed:
-        if failed.status == 404 and failed.code in ("NoSuchKey", ""):
-            raise ParameterError(f"Source object '{uri}' does not exist.") from None
         if failed.status == 416 and resume:
             log.info(f"'{dest}' is already complete")
             return
