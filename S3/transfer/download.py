@@ -42,6 +42,7 @@ class Fetch:
     workers: int = 1
     limiter: RateLimiter = UNLIMITED
     progress: Progress | None = None
+    on_total: Callable[[int], None] | None = None  # the object's size, told once the first answer is in
 
 
 class _BackgroundDigest:
@@ -140,6 +141,11 @@ def _stream(
 def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes], fetch: Fetch) -> tuple[int, str, str]:
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
     first = client.get_object(bucket, key, end=fetch.part_size - 1)
+    if fetch.on_total:
+        span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
+        size = span.group(3) if span else first.headers.get("Content-Length")
+        if size and size.isdigit():
+            fetch.on_total(int(size))
     md5 = _checkable_md5(first)
     digest = _BackgroundDigest() if md5 else None
     try:
