@@ -137,13 +137,15 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         for future in in_flight:
             future.result()
         client.complete_multipart(plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items()))
-    except BaseException:
-        # parts not yet started are dropped; those on the wire finish before the upload is aborted
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException as failed:
+        # parts not yet started are dropped; on an error those on the wire finish before the upload
+        # is aborted. Ctrl-C / SIGTERM aborts at once: the process ends right after (S3.cli.main),
+        # cutting the parts still being sent, so they never complete.
+        pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
         try:
             client.abort_multipart(plan.bucket, plan.key, upload_id=upload_id)
         except Exception:  # the original failure is what the user needs to see
             pass
         raise
-    finally:
+    else:
         pool.shutdown(wait=True)
