@@ -156,6 +156,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return raw_main(sys.argv[1:] if argv is None else argv)
 
 
+_SIGNAL_EXITS = frozenset({ExitCodes.EX_BREAK, ExitCodes._EX_SIGNAL + signal.SIGTERM})
+
+
 def console_main() -> None:
-    sys.exit(main())
+    code = main()
+    if code in _SIGNAL_EXITS:
+        # Interrupted: the temporary file is already removed and the multipart upload aborted
+        # (the main thread unwound). Worker threads may still be blocked reading a range or
+        # sending a part; a normal exit would join them, seconds or minutes later. End now.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
 

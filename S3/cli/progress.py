@@ -1,4 +1,10 @@
-"""The progress meter: on a terminal by default (``progress_meter``), off in logs."""
+"""The progress meter: on a terminal by default (``progress_meter``), off in logs.
+
+A transfer prints a label line (``upload: 'f' -> 's3://b/f'  [1 of 1]``), then a
+meter line redrawn in place with ``\\r`` (`` 65536 of 300000    21% in    0s    15.32 MB/s``),
+ended by ``  done``: the shape s3cmd 2.4.0 prints. A multipart upload prints one
+such block per part, in part order (see COMPATIBILITY.md).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from S3.output.formats import human_size
+
+_REDRAW_EVERY = 0.2  # seconds between redraws; the first update and the finish always draw
 
 
 @dataclass
@@ -16,36 +26,91 @@ class Meter:
     done: int = 0
     started: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _last: float = 0.0
+    _last: float | None = None
 
     @classmethod
     def start(cls, ctx: Any, label: str, total: int | None) -> Meter:
-        active = bool(ctx.config.progress_meter) and not ctx.quiet
+        active = progress_meter_on(ctx)
         if active:
             ctx.stdout.write(label + "\n")
             ctx.stdout.flush()
         return cls(ctx, total, active)
 
+    def set_total(self, total: int) -> None:
+        """The size, once known (a download learns it from the first answer)."""
+        with self._lock:
+            self.total = total
+
     def update(self, amount: int) -> None:
         with self._lock:
             self.done += amount
             now = time.monotonic()
-            if self.active and now - self._last > 0.2:
-                self._last = now
+            if self.active and (self._last is None or now - self._last > _REDRAW_EVERY):
                 self._draw(now)
 
     def _draw(self, now: float) -> None:
-        elapsed = max(now - self.started, 1e-6)
-        from S3.output.formats import human_size
-
-        speed, unit = human_size(self.done / elapsed, floating=True)
-        total = self.total if self.total is not None else self.done
-        percent = int(self.done * 100 / total) if total else 100
-        self.ctx.stdout.write(f"\r {self.done} of {total}  {percent:3d}% in {int(elapsed):4d}s  {speed:7.2f} {unit}B/s")
+        self._last = now
+        self.ctx.stdout.write("\r" + meter_text(self.done, self.total, now - self.started))
         self.ctx.stdout.flush()
 
     def finish(self) -> None:
-        if self.active:
-            self._draw(time.monotonic())
+        if not self.active:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if self._last is None:
+                self._draw(now)
+            self._draw(now)
             self.ctx.stdout.write("  done\n")
             self.ctx.stdout.flush()
+
+
+def progress_meter_on(ctx: Any) -> bool:
+    return bool(ctx.config.progress_meter) and not ctx.quiet
+
+
+def meter_text(done: int, total: int | None, elapsed: float) -> str:
+    """`` 65536 of 300000    21% in    0s    15.32 MB/s``: the count is as wide as the total."""
+    total = done if total is None else total
+    percent = done * 100 // total if total else 0
+    speed, unit = human_size(done / elapsed if elapsed > 0 else 0, floating=True)
+    width = len(str(total))
+    return f" {done:>{width}d} of {total}   {percent:3d}% in {int(elapsed):4d}s  {speed:7.2f} {unit}B/s"
+
+
+def part_label(label: str, number: int, count: int, size: int, counter: str) -> str:
+    """``upload: 'f' -> 's3://b/f'  [part 2 of 3, 5MB] [1 of 1]``."""
+    value, unit = human_size(size)
+    return f"{label}  [part {number} of {count}, {value}{unit}B] {counter}"
+
+
+class PartBlocks:
+    """One meter block per multipart part, printed in part order as the parts complete.
+
+    Parts are sent in parallel, so they finish out of order; a block is printed when
+    its part and every part before it are done, each with that part's own time.
+    """
+
+    def __init__(self, ctx: Any, label: str, *, count: int, counter: str) -> None:
+        self._ctx = ctx
+        self._label = label
+        self._count = count
+        self._counter = counter
+        self._lock = threading.Lock()
+        self._finished: dict[int, tuple[int, float]] = {}
+        self._next = 1
+
+    def part_done(self, number: int, size: int, seconds: float) -> None:
+        with self._lock:
+            self._finished[number] = (size, seconds)
+            while self._next in self._finished:
+                size_, seconds_ = self._finished.pop(self._next)
+                self._print(self._next, size_, seconds_)
+                self._next += 1
+
+    def _print(self, number: int, size: int, seconds: float) -> None:
+        out = self._ctx.stdout
+        out.write(part_label(self._label, number, self._count, size, self._counter) + "\n")
+        text = meter_text(size, size, seconds)
+        out.write(f"\r{text}\r{text}  done\n")
+        out.flush()

@@ -42,6 +42,7 @@ class Fetch:
     workers: int = 1
     limiter: RateLimiter = UNLIMITED
     progress: Progress | None = None
+    on_total: Callable[[int], None] | None = None  # the object's size, told once the first answer is in
 
 
 class _BackgroundDigest:
@@ -73,11 +74,14 @@ class _BackgroundDigest:
 class _At:
     """A file-like that writes at a fixed, advancing offset (ranges written in parallel)."""
 
-    def __init__(self, fd: int, offset: int) -> None:
+    def __init__(self, fd: int, offset: int, stop: threading.Event | None = None) -> None:
         self.fd = fd
         self.offset = offset
+        self.stop = stop
 
     def write(self, data: bytes) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise TransferError("Download stopped")  # interrupted: the file is being removed
         view = memoryview(data)
         while view:
             written = os.pwrite(self.fd, view, self.offset)
@@ -140,6 +144,11 @@ def _stream(
 def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes], fetch: Fetch) -> tuple[int, str, str]:
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
     first = client.get_object(bucket, key, end=fetch.part_size - 1)
+    if fetch.on_total:
+        span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
+        size = span.group(3) if span else first.headers.get("Content-Length")
+        if size and size.isdigit():
+            fetch.on_total(int(size))
     md5 = _checkable_md5(first)
     digest = _BackgroundDigest() if md5 else None
     try:
@@ -181,23 +190,28 @@ def _fetch_into(
     ranges = [(s, min(s + fetch.part_size, total) - 1) for s in range(first_end + 1, total, fetch.part_size)]
     lock = threading.Lock()
     done = [0]
+    stop = threading.Event()
 
     def one(span_: tuple[int, int], first_answer: Response | None = None) -> None:
-        count = _stream(client, bucket, key, _At(fd, span_[0]), start=span_[0], end=span_[1], fetch=fetch,
+        count = _stream(client, bucket, key, _At(fd, span_[0], stop), start=span_[0], end=span_[1], fetch=fetch,
                         first=first_answer)
         with lock:
             done[0] += count
 
-    with ThreadPoolExecutor(max_workers=fetch.workers, thread_name_prefix="range") as pool:
-        futures = [pool.submit(one, r) for r in ranges]
-        try:
-            one((0, first_end), first)
-            for future in futures:
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    pool = ThreadPoolExecutor(max_workers=fetch.workers, thread_name_prefix="range")
+    futures = [pool.submit(one, r) for r in ranges]
+    try:
+        one((0, first_end), first)
+        for future in futures:
+            future.result()
+    except BaseException as failed:
+        stop.set()
+        # A failed range waits for the others before the file is closed. Ctrl-C / SIGTERM does not
+        # wait for whole ranges to arrive: the ranges stop at their next write (``stop``) and the
+        # process ends (S3.cli.main) as soon as the temporary file is removed.
+        pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return done[0], "", ""
 
 

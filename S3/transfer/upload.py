@@ -8,6 +8,7 @@ billed and nothing half-written appears under the key.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class UploadPlan:
     multipart: bool = True
     limiter: RateLimiter = UNLIMITED
     stream_double_every: int = 2000  # parts of a stream double in size this often (chunking.stream_part_size)
+    on_part: Callable[[int, int, float], None] | None = None  # (number, size, seconds) as each part is sent
 
 
 def _read_at(fd: int, offset: int, size: int) -> bytes:
@@ -111,8 +113,11 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
 
     def send(number: int, reader: Callable[[], bytes]) -> None:
         data = reader()
+        started = time.monotonic()
         plan.limiter.consume(len(data))
         etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id, number=number, data=data)
+        if plan.on_part:
+            plan.on_part(number, len(data), time.monotonic() - started)
         if progress:
             progress(len(data))
 
@@ -132,13 +137,15 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         for future in in_flight:
             future.result()
         client.complete_multipart(plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items()))
-    except BaseException:
-        # parts not yet started are dropped; those on the wire finish before the upload is aborted
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException as failed:
+        # parts not yet started are dropped; on an error those on the wire finish before the upload
+        # is aborted. Ctrl-C / SIGTERM aborts at once: the process ends right after (S3.cli.main),
+        # cutting the parts still being sent, so they never complete.
+        pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
         try:
             client.abort_multipart(plan.bucket, plan.key, upload_id=upload_id)
         except Exception:  # the original failure is what the user needs to see
             pass
         raise
-    finally:
+    else:
         pool.shutdown(wait=True)

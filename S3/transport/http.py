@@ -6,9 +6,11 @@ Reads: ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` (through requests) unless
 
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
@@ -19,6 +21,7 @@ import urllib3
 from requests.structures import CaseInsensitiveDict
 from urllib3.util.url import parse_url
 
+from S3.output.log import redact_headers, redact_url
 from S3.transport.errors import ConnectionFailed, RequestTimedOut, TlsError, TransportError
 
 Body = bytes | IO[bytes] | None
@@ -208,6 +211,7 @@ class RequestsTransport:
         proxies = self._proxies_for(url)
         if not self.settings.pooling:
             send_headers["Connection"] = "close"
+        started = time.monotonic()
         try:
             prepared = self._session.prepare_request(requests.Request(method, url, headers=send_headers, data=body))
             # requests removes dot segments from the path ("p/./x" → "p/x"), but S3 keys are
@@ -222,7 +226,10 @@ class RequestsTransport:
                 **sending,
             )
         except requests.exceptions.RequestException as failed:
-            raise translate(failed, _origin(url)) from None
+            error = translate(failed, _origin(url))
+            _debug_exchange(method, url, send_headers, None, time.monotonic() - started, failure=str(error))
+            raise error from None
+        _debug_exchange(method, url, raw.request.headers, raw, time.monotonic() - started)
         if stream and raw.status_code < 300:
             return Response(raw.status_code, raw.reason or "", raw.headers, b"", raw)
         try:
@@ -246,6 +253,29 @@ class RequestsTransport:
 
     def close(self) -> None:
         self._session.close()
+
+
+_log = logging.getLogger("s3cmd.http")
+
+
+def _debug_exchange(method: str, url: str, sent: Mapping[str, str], raw: requests.Response | None,
+                    seconds: float, *, failure: str = "") -> None:
+    """``--debug``: one line per request (method, URL, status, request ids, time), then the headers
+    both ways; signatures and tokens redacted (``S3.output.log``). Every caller gets it: S3, STS, IMDS,
+    container credentials."""
+    if not _log.isEnabledFor(logging.DEBUG):
+        return
+    target = f"{method} {redact_url(url)}"
+    if raw is None:
+        _log.debug("%s failed after %.3fs: %s", target, seconds, failure)
+    else:
+        ids = ", ".join(f"{name}: {raw.headers[name]}" for name in ("x-amz-request-id", "x-amzn-requestid", "x-amz-id-2")
+                        if name in raw.headers)
+        _log.debug("%s -> %d %s in %.3fs%s", target, raw.status_code, raw.reason or "", seconds,
+                   f" ({ids})" if ids else "")
+    _log.debug("  request headers: %s", redact_headers(sent))
+    if raw is not None:
+        _log.debug("  response headers: %s", redact_headers(raw.headers))
 
 
 def _origin(url: str) -> str:

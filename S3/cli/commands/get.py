@@ -50,9 +50,9 @@ def get(ctx: Context, args: list[str]) -> int:
     log.info(f"Summary: {len(jobs)} remote files to download")
     for folder in folders:
         _make_folder(ctx, folder, score)
-    for uri, dest in jobs:
+    for number, (uri, dest) in enumerate(jobs, start=1):
         try:
-            _get_one(ctx, uri, dest)
+            _get_one(ctx, uri, dest, counter=f"[{number} of {len(jobs)}]")
         except S3cmdError as problem:
             if cfg.stop_on_error or (len(jobs) == 1 and not score.failed):
                 raise _missing_source(uri, problem) from None
@@ -120,7 +120,7 @@ def _destination(destination: str, relative: str, *, many: bool) -> str:
     return destination
 
 
-def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
+def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of 1]") -> None:
     cfg = ctx.config
     resume = False
     if os.path.exists(dest):
@@ -144,11 +144,11 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
     except OSError as bad:
         raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
     log.info(f"Receiving file '{dest}', please wait...")
-    meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'", None)
+    meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'  {counter}", None)
     started = time.monotonic()
     try:
         received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume,
-                                    fetch=_fetch(ctx, meter.update))
+                                    fetch=_fetch(ctx, meter.update, on_total=meter.set_total))
     except S3Error as failed:
         if failed.status == 416 and resume:
             log.info(f"'{dest}' is already complete")
@@ -161,13 +161,14 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
         ctx.out(formats.transfer_line("download", str(uri), dest, size=received, seconds=time.monotonic() - started))
 
 
-def _fetch(ctx: Context, progress) -> Fetch:  # type: ignore[no-untyped-def]
+def _fetch(ctx: Context, progress, on_total=None) -> Fetch:  # type: ignore[no-untyped-def]
     cfg = ctx.config
     return Fetch(
         part_size=part_size(int(cfg.multipart_chunk_size_mb), None),
         workers=max(1, int(cfg.parallel_transfers)),
         limiter=ctx.limiter(),
         progress=progress,
+        on_total=on_total,
     )
 
 

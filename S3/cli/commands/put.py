@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -12,7 +13,7 @@ from S3.cli.commands.common import require_args
 from S3.cli.context import Context
 from S3.cli.filelist import LocalFile, build_filter, expand
 from S3.cli.headers import guess_mime, object_headers
-from S3.cli.progress import Meter
+from S3.cli.progress import Meter, PartBlocks, progress_meter_on
 from S3.errors import LocalFileError, ParameterError
 from S3.output import formats, log
 from S3.s3 import attrs
@@ -131,14 +132,23 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     log.info(f"Sending file '{path}', please wait...")
     plan = _plan(ctx, target, headers, st.st_size)
-    meter = Meter.start(ctx, f"upload: '{path}' -> '{target}'  {counter}", st.st_size)
+    label = f"upload: '{path}' -> '{target}'"
+    meter: Meter | None = None
+    if plan.multipart and st.st_size > plan.part_size:
+        if progress_meter_on(ctx):  # s3cmd shows one block per part
+            count = -(-st.st_size // plan.part_size)
+            blocks = PartBlocks(ctx, label, count=count, counter=counter)
+            plan = dataclasses.replace(plan, on_part=blocks.part_done)
+    else:
+        meter = Meter.start(ctx, f"{label}  {counter}", st.st_size)
     started = time.monotonic()
     try:
-        sent = upload_file(ctx.client(), path, plan, progress=meter.update)
+        sent = upload_file(ctx.client(), path, plan, progress=meter.update if meter else None)
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
-    meter.finish()
-    if meter.active:
+    if meter is not None:
+        meter.finish()
+    if progress_meter_on(ctx):
         return ""
     return formats.transfer_line("upload", path, str(target), size=sent, seconds=time.monotonic() - started,
                                  counter=counter)
