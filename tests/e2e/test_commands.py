@@ -212,7 +212,7 @@ def test_dump_config_masks_secrets(s3cmd: S3cmdRunner, identities) -> None:
     assert secret not in dumped.stdout
     assert "secret_key = ********" in dumped.stdout
     assert f"access_key = {identities['admin'].access_key}" in dumped.stdout
-    shown = s3cmd("--dump-config", "--show-secrets")
+    shown = s3cmd("--dump-config", "--show-secrets", shows_secrets=True)
     assert f"secret_key = {secret}" in shown.stdout
 
 
