@@ -86,8 +86,17 @@ def typed_options(
         try:
             values[name] = coerce(name, text)
         except ValueError as bad:
-            raise ConfigError(f"{path}, line {option.line}: {bad}") from None
+            raise ConfigError(f"{path}, line {option.line}: {_without_env_value(str(bad), name, option.value)}") from None
     return values
+
+
+def _without_env_value(message: str, name: str, raw: str) -> str:
+    """``coerce`` quotes the bad value, which is fine for one written in the file; a value taken from
+    ``$NAME`` is the environment's and may be a secret there, so name the variable instead."""
+    if not raw.startswith("$"):
+        return message
+    expected = message.rsplit(", not ", 1)[0].removeprefix(name).strip()
+    return f"{name}: the value of {raw} {expected}"
 
 
 def read_file(path: str, *, env: Mapping[str, str]) -> dict[str, bool | int | str]:

@@ -165,3 +165,12 @@ def test_corrupt_cache_entry_is_ignored_and_replaced(s3cmd: S3cmdRunner, keyless
 def test_config_file_without_secret_issue_is_quiet(s3cmd: S3cmdRunner, moto_server, identities) -> None:
     cfg = write_config(s3cmd.home / "gpg.cfg", moto_server, identities["admin"], gpg_passphrase=SECRET)
     assert s3cmd("-d", "--dump-config", config=cfg).rc == 0
+
+
+def test_bad_value_taken_from_the_environment_is_not_echoed(s3cmd: S3cmdRunner) -> None:
+    cfg = s3cmd.home / "env.cfg"
+    cfg.write_text("[default]\naccess_key = AKIAEXAMPLE\nuse_https = $S3CMD_TEST_VALUE\n")
+    run = s3cmd("ls", config=cfg, env={"S3CMD_TEST_VALUE": SECRET})
+    assert run.rc == 78
+    assert f"ERROR: {cfg}, line 3: use_https: the value of $S3CMD_TEST_VALUE must be True or False" in run.stderr
+    assert SECRET[:6] not in run.output
