@@ -116,7 +116,8 @@ def known_secrets(*, args: Sequence[str], env: Mapping[str, str], configs: Itera
                      env.get("AWS_CONFIG_FILE") or home / ".aws" / "config"):
         values += _ini_values(Path(aws_file), ("aws_secret_access_key", "aws_session_token"))
     values += _cached_secrets(env)
-    return {v.strip() for v in values if len(v.strip()) >= MIN_SECRET_LEN}
+    values = [v.strip().strip('"') for v in values]  # .s3cfg values may be quoted
+    return {v for v in values if len(v) >= MIN_SECRET_LEN}
 
 
 def _stdout_is_object_data(args: Sequence[str]) -> bool:

@@ -45,7 +45,7 @@ def _without_values(message: str) -> str:
 
 def _unknown_option(extras: Sequence[str], argv: Sequence[str]) -> str:
     """``no such option: NAME`` for the first unknown option: never its value, nor the rest of the line."""
-    first = next((arg for arg in extras if arg.startswith("-")), extras[0])
+    first = next((arg for arg in extras if arg.startswith("-") and arg != "-"), extras[0])  # "-": stdin
     name = first.split("=", 1)[0]
     if not name.startswith("--"):
         name = name[:2]  # -xVALUE: a short option with its value attached
