@@ -3,11 +3,14 @@
 The data goes to a temporary file beside the destination, which is renamed over
 it only when the block finishes without an exception; on any exception
 (including Ctrl-C) the temporary file is removed and the destination untouched.
+``write_atomically_at`` does the same inside an already opened (and checked) directory,
+never following a symbolic link: for the credential cache.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,8 +42,33 @@ def atomic_file(path: str, *, mode: int | None = None, suffix: str = ".tmp") -> 
         raise
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_atomically(path: str, data: bytes, *, mode: int | None = None) -> None:
     with atomic_file(path, mode=mode) as fd:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, data)
+
+
+def write_atomically_at(dir_fd: int, name: str, data: bytes, *, mode: int) -> None:
+    """Write ``name`` in the directory open as ``dir_fd``: a new temporary file (O_EXCL, O_NOFOLLOW, so a
+    planted file or link is never opened) renamed over ``name`` (a link there is replaced, not followed)."""
+    temp = f".{name}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(temp, flags, mode, dir_fd=dir_fd)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, mode)  # exactly mode, whatever the umask
+        finally:
+            os.close(fd)
+        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        try:
+            os.unlink(temp, dir_fd=dir_fd)
+        except FileNotFoundError:
+            pass
+        raise

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import configparser
+import json
 import os
 import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,19 +37,127 @@ class Result:
         return self.stdout + self.stderr
 
 
+# Environment variables whose values are secrets: they must never reach s3cmd's output.
+SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_SECRET_KEY",
+              "AWS_CONTAINER_AUTHORIZATION_TOKEN")
+# Environment variables naming files whose content is a secret (web identity / Pod Identity tokens).
+SECRET_FILE_ENV = ("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+SECRET_CFG_KEYS = ("secret_key", "access_token", "gpg_passphrase")
+SECRET_ARGS = ("--secret_key", "--access_token")
+# Shorter values ("abc", "True") would match ordinary output by chance.
+MIN_SECRET_LEN = 8
+
+
+def _read(path: str | Path, limit: int = 1 << 16) -> str:
+    """A small regular file's text, or "" (a FIFO or a missing file must not hang or fail the guard)."""
+    try:
+        if not Path(path).is_file():
+            return ""
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _ini_values(path: Path, keys: Iterable[str]) -> list[str]:
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(_read(path))
+    except configparser.Error:
+        # A deliberately malformed file: fall back to taking the text after the key on any line.
+        return [line.split(key, 1)[1].lstrip(" =:\t") for line in _read(path).splitlines()
+                for key in keys if line.strip().startswith(key)]
+    return [parser.get(section, key) for section in parser.sections() for key in keys if parser.has_option(section, key)]
+
+
+def _argv_values(args: Sequence[str]) -> list[str]:
+    values = []
+    for i, arg in enumerate(args):
+        for name in SECRET_ARGS:
+            if arg == name and i + 1 < len(args):
+                values.append(args[i + 1])
+            elif arg.startswith(name + "="):
+                values.append(arg[len(name) + 1:])
+    return values
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path:
+    if env.get("S3CMD_CACHE_DIR"):
+        return Path(env["S3CMD_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", ""), ".cache")
+    return Path(base, "s3cmd", "credentials")
+
+
+def _cached_secrets(env: Mapping[str, str]) -> list[str]:
+    """SecretAccessKey / SessionToken of the STS results the run cached (they are what it signed with)."""
+    values = []
+    directory = _cache_dir(env)
+    if directory.is_dir() and not directory.is_symlink():
+        for entry in sorted(directory.glob("*.json")):
+            try:
+                data = json.loads(_read(entry))
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                values += [v for k, v in data.items() if k in ("SecretAccessKey", "SessionToken") and isinstance(v, str)]
+    return values
+
+
+def known_secrets(*, args: Sequence[str], env: Mapping[str, str], configs: Iterable[Path]) -> set[str]:
+    """Every secret one s3cmd invocation could know: config file, environment, token files, argv,
+    ~/.aws files and the credential cache."""
+    values: list[str] = [env.get(name, "") for name in SECRET_ENV]
+    values += [_read(env[name]).strip() for name in SECRET_FILE_ENV if env.get(name)]
+    values += _argv_values(args)
+    for config in configs:
+        values += _ini_values(config, SECRET_CFG_KEYS)
+    home = Path(env.get("HOME", "/nonexistent"))
+    for aws_file in (env.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws" / "credentials",
+                     env.get("AWS_CONFIG_FILE") or home / ".aws" / "config"):
+        values += _ini_values(Path(aws_file), ("aws_secret_access_key", "aws_session_token"))
+    values += _cached_secrets(env)
+    values = [v.strip().strip('"') for v in values]  # .s3cfg values may be quoted
+    return {v for v in values if len(v) >= MIN_SECRET_LEN}
+
+
+def _stdout_is_object_data(args: Sequence[str]) -> bool:
+    """``get``/``cat`` to ``-`` prints the object's bytes, which the test chose: only stderr is s3cmd's text."""
+    return ("get" in args and args[-1] == "-") or "cat" in args
+
+
+def assert_no_secrets(result: Result, secrets: Iterable[str], *, args: Sequence[str]) -> None:
+    """Fail when any of ``secrets`` appears in what one invocation printed."""
+    checked = result.stderr if _stdout_is_object_data(args) else result.output
+    leaked = sorted(s for s in secrets if s in checked)
+    assert not leaked, (f"s3cmd {' '.join(args[:3])}… printed a secret "
+                        f"({', '.join(s[:4] + '…' for s in leaked)}):\n{result.output}")
+
+
 @dataclass
 class S3cmdRunner:
+    """Runs the real executable. Every run is checked for leaked secrets (see ``assert_no_secrets``);
+    ``shows_secrets=True`` is for the few invocations that print secrets on purpose
+    (``--dump-config --show-secrets``)."""
+
     home: Path
     config: Path
     base_env: dict[str, str]
 
     def __call__(self, *args: str, env: dict[str, str] | None = None, input: bytes | None = None,
-                 config: Path | None = None, timeout: float = 120) -> Result:
+                 config: Path | None = None, timeout: float = 120, shows_secrets: bool = False) -> Result:
         full_env = {**self.base_env, **(env or {})}
-        argv = [*s3cmd_executable(), "-c", str(config or self.config), *args]
+        config_path = config or self.config
+        # Known before the run (a test may rewrite a token file afterwards) and after it (the cache,
+        # a config file written by --configure).
+        secrets = set() if shows_secrets else known_secrets(args=args, env=full_env, configs=[config_path])
+        argv = [*s3cmd_executable(), "-c", str(config_path), *args]
         proc = subprocess.run(argv, env=full_env, input=input, capture_output=True, timeout=timeout,
                               cwd=str(self.home))
-        return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        result = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        if not shows_secrets:
+            secrets |= known_secrets(args=args, env=full_env, configs=[config_path])
+            assert_no_secrets(result, secrets, args=args)
+        return result
 
 
 @pytest.fixture(scope="session")
@@ -138,4 +249,4 @@ def relaxed_auth(moto_server: MotoServer):
     moto_server.enforce(True)
 
 
-__all__ = ["Result", "S3cmdRunner", "subprocess", "write_config"]
+__all__ = ["Result", "S3cmdRunner", "assert_no_secrets", "known_secrets", "subprocess", "write_config"]

@@ -1,12 +1,15 @@
 """s3cmd's options, declared once. Parsing only: no side effects.
 
 Options may stand before or after the command, as with s3cmd. An unknown
-option or a bad value is a ``UsageError`` (exit 64), never argparse's exit 2.
+option or a bad value is a ``UsageError`` (exit 64), never argparse's exit 2, and its
+message names the option, never the value given (it may be a secret passed to a
+misspelt option: ``--secret-key SECRET``).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -16,10 +19,45 @@ from S3.errors import UsageError
 USAGE = "s3cmd [options] COMMAND [parameters]"
 
 
+# argparse's "argument NAMES: DETAIL"; DETAIL may quote the value given (invalid int value: 'X').
+_ARGUMENT_ERROR = re.compile(r"^argument (?P<names>[^:]+): (?P<detail>.*)$", re.DOTALL)
+_DETAILS = (
+    ("expected one argument", "expects a value"),
+    ("invalid int value", "expects a whole number"),
+    ("ignored explicit argument", "takes no value"),
+)
+# What an option name looks like (s3cmd's long options are lower case): anything else is not
+# echoed, as it may be a value (a secret key has upper case letters, digits, / and +).
+_OPTION_NAME = re.compile(r"^(--[a-z][a-z0-9_-]{0,39}|-[A-Za-z0-9])$")
+
+
+def _without_values(message: str) -> str:
+    """argparse's message with option names only: a value may be a secret given to the wrong option."""
+    parsed = _ARGUMENT_ERROR.match(message)
+    if parsed:
+        detail = parsed.group("detail")
+        said = next((ours for theirs, ours in _DETAILS if detail.startswith(theirs)), "invalid value")
+        return f"option {parsed.group('names')}: {said}"
+    if message.startswith("ambiguous option:"):
+        return "ambiguous option: " + message.split(":", 1)[1].split()[0].split("=", 1)[0]
+    return message
+
+
+def _unknown_option(extras: Sequence[str], argv: Sequence[str]) -> str:
+    """``no such option: NAME`` for the first unknown option: never its value, nor the rest of the line."""
+    first = next((arg for arg in extras if arg.startswith("-") and arg != "-"), extras[0])  # "-": stdin
+    name = first.split("=", 1)[0]
+    if not name.startswith("--"):
+        name = name[:2]  # -xVALUE: a short option with its value attached
+    if _OPTION_NAME.match(name):
+        return f"no such option: {name}"
+    position = list(argv).index(first) + 1 if first in argv else 0
+    return f"no such option (argument {position})" if position else "unexpected argument"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        message = message.replace("unrecognized arguments:", "no such option:")
-        raise UsageError(message)
+        raise UsageError(_without_values(message))
 
 
 def _flag(parser: argparse.ArgumentParser, *names: str, dest: str, value: object, help: str) -> None:
@@ -125,4 +163,7 @@ CONFIG_DESTS = (
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
-    return build_parser().parse_intermixed_args(list(argv))
+    options, extras = build_parser().parse_known_intermixed_args(list(argv))
+    if extras:
+        raise UsageError(_unknown_option(extras, argv))
+    return options

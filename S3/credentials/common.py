@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from S3.credentials.context import ProviderContext
+from S3.credentials.context import ProviderContext, TokenFileRefused
 from S3.credentials.errors import InvalidConfiguration
 from S3.credentials.model import Credentials
 from S3.sts.client import StsClient
@@ -26,27 +26,38 @@ def check_role_arn(arn: str, source: str, *, setting: str) -> str:
 
 
 def read_token(ctx: ProviderContext, path: str, source: str, *, setting: str) -> str:
-    """The token file's content, stripped; every failure says what to fix."""
+    """The token file's content, stripped; every failure names ``setting`` and the file and says what to fix.
+
+    The one reader of token files (web identity, Pod Identity / ECS authorization): see
+    ``S3.credentials.context.read_token_file`` for why it cannot hang or read a huge file.
+    """
+    where = f"token file {path} ({setting})"
     try:
-        token = ctx.read_text(path).strip()
+        token = ctx.read_token_file(path).strip()
     except FileNotFoundError:
         raise InvalidConfiguration(
             source,
-            f"token file {path} ({setting}) does not exist; is the projected service account token mounted "
+            f"{where} does not exist; is the projected service account token mounted "
             "(ServiceAccount annotated, pod restarted since)?",
         ) from None
     except PermissionError:
         raise InvalidConfiguration(
             source,
-            f"cannot read token file {path} ({setting}): permission denied; run the pod with "
+            f"cannot read {where}: permission denied; run the pod with "
             "securityContext.fsGroup (or runAsUser) so the projected token is readable",
         ) from None
+    except TokenFileRefused as refused:
+        raise InvalidConfiguration(
+            source, f"{where} {refused.reason}; point {setting} at the file holding the token"
+        ) from None
     except IsADirectoryError:
-        raise InvalidConfiguration(source, f"token file {path} ({setting}) is a directory") from None
-    except (OSError, UnicodeDecodeError) as failed:
-        raise InvalidConfiguration(source, f"cannot read token file {path} ({setting}): {failed}") from None
+        raise InvalidConfiguration(source, f"{where} is a directory, not a regular file") from None
+    except UnicodeDecodeError:
+        raise InvalidConfiguration(source, f"{where} is not UTF-8 text; is it the token file?") from None
+    except OSError as failed:
+        raise InvalidConfiguration(source, f"cannot read {where}: {failed.strerror or failed}") from None
     if not token:
-        raise InvalidConfiguration(source, f"token file {path} ({setting}) is empty")
+        raise InvalidConfiguration(source, f"{where} is empty")
     return token
 
 

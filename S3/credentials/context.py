@@ -4,6 +4,8 @@ processes, HTTP, the STS endpoint and the on-disk cache. No provider reads
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +18,44 @@ from S3.transport.http import HttpClient
 def read_text(path: str) -> str:
     with open(path, encoding="utf-8") as handle:
         return handle.read()
+
+
+# Tokens are a few KiB (a projected service account token is ~1 KiB); anything bigger is not a token.
+MAX_TOKEN_BYTES = 64 * 1024
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+class TokenFileRefused(OSError):
+    """The token file is not something to read a token from; ``reason`` says why (no content in it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_token_file(path: str) -> str:
+    """A token file's text: a regular file (symlinks followed: kubelet's projected token is one) of at
+    most ``MAX_TOKEN_BYTES``. O_NONBLOCK so that opening a FIFO cannot wait for a writer; the type is
+    checked on the opened descriptor, so the file cannot be swapped between the check and the read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise TokenFileRefused(f"is {kind}, not a regular file")
+        data = b""
+        while len(data) <= MAX_TOKEN_BYTES:
+            chunk = os.read(fd, MAX_TOKEN_BYTES + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) > MAX_TOKEN_BYTES:
+            raise TokenFileRefused(f"is larger than {MAX_TOKEN_BYTES // 1024} KiB, too large for a token")
+    finally:
+        os.close(fd)
+    return data.decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -42,6 +82,7 @@ class ProviderContext:
     profile: str = ""  # --profile
     cache: CredentialCache | None = None
     read_text: Callable[[str], str] = read_text
+    read_token_file: Callable[[str], str] = read_token_file
     run_process: Callable[[Sequence[str], float, dict[str, str]], ProcessResult] = run_process
 
     @property

@@ -111,7 +111,8 @@ class ProfileProvider:
             role_arn = check_role_arn(settings.get("role_arn", ""), source, setting="role_arn")
             explicit = settings.get("role_session_name", "")
             return WebIdentity(self.ctx, role_arn, settings["web_identity_token_file"], explicit or self._session,
-                               source=source, region=region, session_is_default=not explicit).load()
+                               source=source, region=region, session_is_default=not explicit,
+                               token_setting="web_identity_token_file").load()
         if base.kind == "process":
             return CredentialProcess(self.ctx, settings["credential_process"], base.profile).load()
         return self._named_source(base.kind, source)

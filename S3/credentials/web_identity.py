@@ -40,9 +40,10 @@ class WebIdentity:
     region: str = ""
     duration: int | None = None
     session_is_default: bool = False
+    token_setting: str = "AWS_WEB_IDENTITY_TOKEN_FILE"  # named in errors: the variable or profile key to fix
 
     def load(self) -> Credentials:
-        token = read_token(self.ctx, self.token_file, self.source, setting="web identity token")
+        token = read_token(self.ctx, self.token_file, self.source, setting=self.token_setting)
         client = sts_client(self.ctx, role_arn=self.role_arn, region=self.region)
         # A generated session name changes with every process; it must not split the cache.
         session_key = "" if self.session_is_default else self.session_name

@@ -42,9 +42,7 @@ def parse_text(text: str, *, path: str, section: str = "default") -> dict[str, R
             continue
         data = _DATA.match(line)
         if not data:
-            raise ConfigError(
-                f"{path}, line {number}: expected 'name = value' or '[section]', found {_preview(stripped)}"
-            )
+            raise ConfigError(f"{path}, line {number}: {_what_is_wrong(stripped)}")
         if in_section:
             value = data.group("value")
             quoted = _QUOTED.match(value)
@@ -52,11 +50,23 @@ def parse_text(text: str, *, path: str, section: str = "default") -> dict[str, R
     return found
 
 
-def _preview(line: str) -> str:
-    # Never echo what may be a secret pasted on a broken line.
-    if "=" in line or len(line) > 40:
-        return f"a line starting {line[:12]!r}…"
-    return repr(line)
+_LEADING_NAME = re.compile(r"^(\w+)")
+
+
+def _what_is_wrong(line: str) -> str:
+    """Why ``line`` is not ``name = value`` nor ``[section]``, without a character of its value.
+
+    The line may be a secret pasted on its own or after a typo (``secret_key SECRET``), so only an
+    option name we know is ever quoted back.
+    """
+    if line.startswith("["):
+        return "a '[section]' header without its closing ']'"
+    if "=" in line:
+        return "the name before '=' is not an option name (letters, digits, _)"
+    name = _LEADING_NAME.match(line)
+    if name and name.group(1) in DEFAULTS:
+        return f"{name.group(1)!r} is not followed by '='; write '{name.group(1)} = VALUE'"
+    return "expected 'name = value' or '[section]' (the line's text is not shown: it may hold a secret)"
 
 
 def typed_options(
@@ -76,8 +86,17 @@ def typed_options(
         try:
             values[name] = coerce(name, text)
         except ValueError as bad:
-            raise ConfigError(f"{path}, line {option.line}: {bad}") from None
+            raise ConfigError(f"{path}, line {option.line}: {_without_env_value(str(bad), name, option.value)}") from None
     return values
+
+
+def _without_env_value(message: str, name: str, raw: str) -> str:
+    """``coerce`` quotes the bad value, which is fine for one written in the file; a value taken from
+    ``$NAME`` is the environment's and may be a secret there, so name the variable instead."""
+    if not raw.startswith("$"):
+        return message
+    expected = message.rsplit(", not ", 1)[0].removeprefix(name).strip()
+    return f"{name}: the value of {raw} {expected}"
 
 
 def read_file(path: str, *, env: Mapping[str, str]) -> dict[str, bool | int | str]:

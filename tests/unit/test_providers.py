@@ -61,8 +61,9 @@ class Files:
 def make_ctx(env: dict[str, str], files: dict[str, str | Exception] | None = None, **extra) -> ProviderContext:  # type: ignore[no-untyped-def]
     transport = RequestsTransport(TransportSettings(read_timeout=2, connect_timeout=1))
     runtime = Runtime(env=env, clock=lambda: NOW, sleep=lambda s: None, random=lambda: 0.5)
+    reader = Files(files or {})  # profile files and token files alike
     return ProviderContext(runtime=runtime, sts_http=lambda: transport, metadata_http=lambda: transport,
-                           region=env.get("AWS_REGION", ""), read_text=Files(files or {}), **extra)
+                           region=env.get("AWS_REGION", ""), read_text=reader, read_token_file=reader, **extra)
 
 
 IRSA_ENV = {"AWS_ROLE_ARN": ROLE, "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_REGION": "eu-west-1"}
@@ -141,7 +142,7 @@ def test_sts_malformed_xml() -> None:
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({}, "token file /var/run/token (web identity token) does not exist"),
+        ({}, "token file /var/run/token (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist"),
         ({"/var/run/token": PermissionError(13, "denied")}, "permission denied; run the pod with securityContext.fsGroup"),
         ({"/var/run/token": "  \n"}, "is empty"),
     ],
