@@ -7,18 +7,33 @@ Reads: ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` (through requests) unless
 from __future__ import annotations
 
 import os
+import socket
 import ssl
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Protocol
 
 import requests
 import requests.adapters
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
-from S3.transport.errors import ConnectionFailed, RequestTimedOut, TlsError, TransportError
+from S3.transport.errors import (
+    AnswerTooLarge,
+    ConnectionFailed,
+    NameNotResolved,
+    RequestTimedOut,
+    TlsError,
+    TransportError,
+)
 
 Body = bytes | IO[bytes] | None
+# What we hold in memory of an answer. An S3 <Error> is well under 1 KiB: 64 KiB of an
+# error body is plenty, and the rest of a hostile "10 GB error" is never read. A listing
+# page of 1,000 keys of up to 1 KiB each, XML-escaped, is a few MiB; 64 MiB leaves room
+# for any S3 answer we parse while bounding what a broken endpoint can make us hold.
+ERROR_BODY_LIMIT = 64 * 1024
+ANSWER_BODY_LIMIT = 64 * 1024 * 1024
 _CA_BUNDLE_VARS = ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
@@ -63,6 +78,18 @@ class Response:
             self._raw.close()
 
 
+def read_at_most(chunks: Iterable[bytes], limit: int) -> bytes:
+    """Join ``chunks`` until ``limit`` bytes; whatever the peer sends past that is never read."""
+    kept: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        kept.append(chunk[: limit - size])
+        size += len(kept[-1])
+        if size >= limit:
+            break
+    return b"".join(kept)
+
+
 class HttpClient(Protocol):
     def send(
         self, method: str, url: str, *, headers: Mapping[str, str], body: Body = None, stream: bool = False
@@ -98,12 +125,18 @@ def translate(failed: Exception, url: str) -> TransportError:
         return RequestTimedOut(f"Request to {url} timed out ({type(failed).__name__})", url=url)
     cause: BaseException | None = failed
     while cause is not None:
+        if isinstance(cause, urllib3.exceptions.NameResolutionError | socket.gaierror):
+            return NameNotResolved(_host_of(url), url=url)
         if isinstance(cause, ConnectionRefusedError) or "Connection refused" in str(cause):
             return ConnectionFailed(f"Connection refused by {url}", url=url, refused=True)
         cause = cause.__cause__ or cause.__context__
     if isinstance(failed, requests.exceptions.RequestException):
         return ConnectionFailed(f"Connection to {url} failed: {_short(text)}", url=url)
     return ConnectionFailed(f"Connection to {url} failed: {type(failed).__name__}: {_short(text)}", url=url)
+
+
+def _host_of(url: str) -> str:
+    return urllib3.util.parse_url(url).host or url
 
 
 def _tls_reason(failed: BaseException) -> str:
@@ -152,8 +185,6 @@ class RequestsTransport:
         env_ca = next((os.environ[n] for n in _CA_BUNDLE_VARS if os.environ.get(n)), "")
         if not settings.check_ssl_certificate:
             self._session.verify = False
-            import urllib3
-
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         elif settings.ca_certs_file or env_ca:
             self._session.verify = settings.ca_certs_file or env_ca
@@ -180,7 +211,7 @@ class RequestsTransport:
                 headers=send_headers,
                 data=body,
                 proxies=proxies,
-                stream=stream,
+                stream=True,  # even when the caller wants the body whole: read_at_most bounds it
                 allow_redirects=False,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
             )
@@ -188,12 +219,21 @@ class RequestsTransport:
             raise translate(failed, _origin(url)) from None
         if stream and raw.status_code < 300:
             return Response(raw.status_code, raw.reason or "", raw.headers, b"", raw)
+        limit = ERROR_BODY_LIMIT if raw.status_code >= 300 else ANSWER_BODY_LIMIT
         try:
-            body_bytes = raw.content
+            body_bytes = read_at_most(raw.iter_content(65536), limit + 1)
         except requests.exceptions.RequestException as failed:
             raise translate(failed, _origin(url)) from None
         finally:
             raw.close()
+        if len(body_bytes) > limit:
+            if raw.status_code < 300:
+                raise AnswerTooLarge(
+                    f"{_origin(url)} answered more than {limit // (1024 * 1024)} MiB, more than any S3 answer of "
+                    "its kind: is host_base an S3 endpoint?",
+                    url=_origin(url),
+                )
+            body_bytes = body_bytes[:limit]  # an error's status says enough; its text is cut short
         return Response(raw.status_code, raw.reason or "", raw.headers, body_bytes)
 
     def _proxies_for(self, url: str) -> dict[str, str]:
