@@ -38,8 +38,9 @@ class NameNotResolved(ConnectionFailed):
     exit_code = ExitCodes.EX_IOERR
     retryable = False
 
-    def __init__(self, host: str, *, url: str = "") -> None:
-        super().__init__(f"Could not resolve host '{host}': check host_base / --host", url=url)
+    def __init__(self, host: str, *, url: str = "", proxy: bool = False) -> None:
+        check = "proxy_host / HTTPS_PROXY" if proxy else "host_base / --host"
+        super().__init__(f"Could not resolve {'proxy ' if proxy else ''}host '{host}': check {check}", url=url)
         self.host = host
 
 

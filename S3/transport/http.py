@@ -126,7 +126,9 @@ def translate(failed: Exception, url: str) -> TransportError:
     cause: BaseException | None = failed
     while cause is not None:
         if isinstance(cause, urllib3.exceptions.NameResolutionError | socket.gaierror):
-            return NameNotResolved(_host_of(url), url=url)
+            # the connection's host: the proxy's when we go through one
+            host = getattr(getattr(cause, "conn", None), "host", None) or _host_of(url)
+            return NameNotResolved(host, url=url, proxy=host != _host_of(url))
         if isinstance(cause, ConnectionRefusedError) or "Connection refused" in str(cause):
             return ConnectionFailed(f"Connection refused by {url}", url=url, refused=True)
         cause = cause.__cause__ or cause.__context__

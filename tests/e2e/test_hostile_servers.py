@@ -222,3 +222,15 @@ def test_chunk_size_out_of_range_is_refused_as_upstream(serve, env, tmp_path: Pa
     assert one_error(result) == f"ERROR: Parameter problem: {message}"
     assert result.rc == ExitCodes.EX_USAGE
     assert server.requests == []
+
+
+def test_endless_listing_is_refused_past_the_answer_cap(serve, env) -> None:  # type: ignore[no-untyped-def]
+    endless = Answer(200, b"<ListBucketResult>" + b"<Contents><Key>k</Key></Contents>" * 100, declared=10 * 1024**3,
+                     limit=200 * MIB)
+    server, config = serve(always(endless))
+    result, peak = _peak_rss_mib(config, env, "ls", "s3://bkt")
+    assert "answered more than 64 MiB" in one_error(result)
+    assert result.rc == ExitCodes.EX_SERVERERROR
+    assert peak < 250, f"peak RSS {peak:.0f} MiB"  # the 64 MiB cap, joined once; never the 200 MiB sent
+    time.sleep(0.5)
+    assert server.sent and max(server.sent) < 150 * MIB, server.sent

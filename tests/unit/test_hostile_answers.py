@@ -114,3 +114,14 @@ def test_chunk_size_out_of_range_is_refused(mb: int, word: str) -> None:
 @pytest.mark.parametrize("mb", [5, 15, 5120])
 def test_chunk_size_in_range_is_kept(mb: int) -> None:
     assert part_size(mb, None) == mb * MIB
+
+
+def test_unresolvable_proxy_is_named_as_the_proxy() -> None:
+    class Conn:
+        host = "proxy.invalid"
+
+    cause = urllib3.exceptions.NameResolutionError("proxy.invalid", Conn(), socket.gaierror(-2, "unknown"))  # type: ignore[arg-type]
+    failed = requests.exceptions.ProxyError(urllib3.exceptions.MaxRetryError(None, "/", cause))  # type: ignore[arg-type]
+    failed.__context__ = cause
+    error = translate(failed, "https://s3.example.com/b/k")
+    assert str(error) == "Could not resolve proxy host 'proxy.invalid': check proxy_host / HTTPS_PROXY"
