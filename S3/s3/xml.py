@@ -75,6 +75,22 @@ def _text(node: ET.Element, path: str, default: str = "") -> str:
     return found.text or default if found is not None else default
 
 
+def _int(node: ET.Element, path: str) -> int:
+    text = _text(node, path, "0")
+    try:
+        return int(text)
+    except ValueError:
+        raise MalformedAnswer(f"the endpoint answered <{path}>{text[:40]}</{path}>, not a number") from None
+
+
+def _date(node: ET.Element, path: str) -> datetime:
+    text = _text(node, path, "1970-01-01T00:00:00Z")
+    try:
+        return isoparse(text)
+    except ValueError:
+        raise MalformedAnswer(f"the endpoint answered <{path}>{text[:40]}</{path}>, not a date") from None
+
+
 @dataclass(frozen=True)
 class Bucket:
     name: str
@@ -105,7 +121,7 @@ class ListPage:
 def parse_buckets(body: bytes) -> list[Bucket]:
     tree = parse_xml(body, expect="ListAllMyBucketsResult")
     return [
-        Bucket(_text(b, "Name"), isoparse(_text(b, "CreationDate", "1970-01-01T00:00:00Z")))
+        Bucket(_text(b, "Name"), _date(b, "CreationDate"))
         for b in tree.iter("Bucket")
     ]
 
@@ -115,8 +131,8 @@ def parse_list_page(body: bytes) -> ListPage:
     objects = tuple(
         ObjectEntry(
             key=_text(c, "Key"),
-            size=int(_text(c, "Size", "0")),
-            last_modified=isoparse(_text(c, "LastModified", "1970-01-01T00:00:00Z")),
+            size=_int(c, "Size"),
+            last_modified=_date(c, "LastModified"),
             etag=_text(c, "ETag"),
             storage_class=_text(c, "StorageClass", "STANDARD"),
         )

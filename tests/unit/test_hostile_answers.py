@@ -125,3 +125,17 @@ def test_unresolvable_proxy_is_named_as_the_proxy() -> None:
     failed.__context__ = cause
     error = translate(failed, "https://s3.example.com/b/k")
     assert str(error) == "Could not resolve proxy host 'proxy.invalid': check proxy_host / HTTPS_PROXY"
+
+
+@pytest.mark.parametrize(("field", "value"), [("Size", "lots"), ("LastModified", "yesterday")])
+def test_listing_with_a_bad_value_is_a_malformed_answer(field: str, value: str) -> None:
+    entry = {"Key": "k", "Size": "1", "LastModified": "2024-01-01T00:00:00Z", field: value}
+    body = "<ListBucketResult><Contents>" + "".join(f"<{k}>{v}</{k}>" for k, v in entry.items()) + "</Contents></ListBucketResult>"
+    with pytest.raises(xml.MalformedAnswer, match=f"<{field}>{value}</{field}>"):
+        xml.parse_list_page(body.encode())
+
+
+def test_bucket_list_with_a_bad_date_is_a_malformed_answer() -> None:
+    body = b"<ListAllMyBucketsResult><Buckets><Bucket><Name>b</Name><CreationDate>x</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>"
+    with pytest.raises(xml.MalformedAnswer, match="not a date"):
+        xml.parse_buckets(body)
