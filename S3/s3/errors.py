@@ -68,6 +68,8 @@ class S3Error(S3cmdError):
         code, message = fields.get("Code", ""), fields.get("Message", "")
         if not code and head:
             code, message = _BODILESS.get((status, object_request), ("", ""))
+        elif not code and looks_like_html(body):  # a proxy's or portal's error page, not S3's
+            message = HTML_ANSWER
         return cls(
             status=status,
             reason=reason,

@@ -65,8 +65,9 @@ def test_head_404_is_named_as_s3_names_it() -> None:
 
 
 def test_html_error_body_is_not_an_s3_code() -> None:
-    error = S3Error.from_answer(status=404, reason="Not Found", body=HTML, resource="s3://")
-    assert str(error) == "S3 error: 404 (Not Found)"
+    error = S3Error.from_answer(status=403, reason="Forbidden", body=HTML, resource="s3://")
+    assert str(error) == "S3 error: 403 (Forbidden): " + xml.HTML_ANSWER
+    assert error.exit_code == ExitCodes.EX_ACCESSDENIED
 
 
 def test_read_at_most_stops_reading() -> None:
