@@ -60,3 +60,15 @@ class TransferError(S3cmdError):
     """A transfer failed in a way a later retry may fix (s3cmd: upload/download error)."""
 
     exit_code = ExitCodes.EX_TEMPFAIL
+
+
+class ServerAnswerError(S3cmdError):
+    """The endpoint answered, but not with something S3 would send: HTML, malformed or
+    unexpected XML, an oversized answer.
+
+    Exit code: s3cmd's EX_SERVERERROR (11), its code for "the server answered with
+    something we cannot use"; not EX_SOFTWARE (70), which says the bug is ours, nor a
+    transient code, since asking the same endpoint again gets the same page.
+    """
+
+    exit_code = ExitCodes.EX_SERVERERROR

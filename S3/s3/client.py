@@ -20,13 +20,14 @@ from email.utils import formatdate
 
 from S3.credentials.model import Credentials
 from S3.credentials.refreshing import CredentialSource
+from S3.errors import ParameterError
 from S3.runtime import Runtime
 from S3.s3 import xml
 from S3.s3.addressing import Endpoint, Location
-from S3.s3.errors import S3Error
+from S3.s3.errors import S3Error, refuse_web_page
 from S3.signing import sigv2, sigv4
 from S3.transport.errors import TransportError
-from S3.transport.http import HttpClient, Response
+from S3.transport.http import ERROR_BODY_LIMIT, HttpClient, Response, read_at_most
 from S3.transport.retry import RetryPolicy, is_retryable_answer, parse_retry_after
 
 log = logging.getLogger("s3cmd.s3")
@@ -149,10 +150,13 @@ class S3Client:
                     continue
                 raise
             if answer.status < 300 or (answer.status == 304 and method in ("GET", "HEAD")):
+                object_content = bool(key) and method in ("GET", "HEAD") and not query
+                refuse_web_page(answer, object_content=object_content)
                 return answer
             body_bytes = answer.body
             if stream:
-                body_bytes = b"".join(answer.iter_body(65536))
+                body_bytes = read_at_most(answer.iter_body(65536), ERROR_BODY_LIMIT)
+                answer.close()
             error = S3Error.from_answer(
                 status=answer.status,
                 reason=answer.reason,
@@ -160,6 +164,7 @@ class S3Client:
                 resource=resource,
                 region_header=answer.headers.get("x-amz-bucket-region", ""),
                 object_request=bool(key),
+                head=method == "HEAD",
             )
             if error.code in _REFRESH_CODES and not refreshed:
                 refreshed = True
@@ -311,7 +316,12 @@ class S3Client:
             resource = sigv2.canonical_resource(loc.canonical_uri, (), bucket_in_host=loc.bucket_in_host)
             return base_url + "?" + sigv2.presign_query(resource=resource, keys=keys, expires_epoch=expires_epoch)
         now = self.runtime.clock()
-        expires = max(1, min(604800, expires_epoch - int(now.timestamp())))
+        expires, week = expires_epoch - int(now.timestamp()), 7 * 24 * 3600
+        if not 0 < expires <= week:  # never silently sign for another lifetime than asked
+            raise ParameterError(
+                f"Expiry must be in the future and at most {week} seconds (7 days) away: "
+                "SigV4 presigned URLs last at most 7 days (--signature-v2 URLs have no such limit)"
+            )
         query = sigv4.presign_query(
             method="GET",
             canonical_uri=loc.canonical_uri,

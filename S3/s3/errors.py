@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from S3 import ExitCodes
 from S3.errors import S3cmdError
-from S3.s3.xml import parse_error
+from S3.s3.xml import HTML_ANSWER, MalformedAnswer, looks_like_html, parse_error
+from S3.transport.http import Response
 
 _BY_STATUS = {
     301: ExitCodes.EX_SERVERMOVED,
@@ -29,6 +30,10 @@ def exit_code_for(status: int, code: str = "") -> int:
     return _BY_STATUS.get(status, ExitCodes.EX_SOFTWARE)
 
 
+# A HEAD answer never has a body, so its error is named as S3 names it in the body of the
+# same request made with GET (callers test ``code == "NoSuchKey"``). Any other bodiless
+# error keeps the HTTP reason, as upstream prints it ("404 (Not Found)"): a bare 404 from
+# a wrong endpoint or a proxy is not evidence that a bucket is missing.
 _BODILESS = {
     (404, True): ("NoSuchKey", "The specified key does not exist."),
     (404, False): ("NoSuchBucket", "The specified bucket does not exist"),
@@ -57,12 +62,14 @@ class S3Error(S3cmdError):
     @classmethod
     def from_answer(
         cls, *, status: int, reason: str, body: bytes, resource: str, region_header: str = "",
-        object_request: bool = False,
+        object_request: bool = False, head: bool = False,
     ) -> S3Error:
         fields = parse_error(body)
         code, message = fields.get("Code", ""), fields.get("Message", "")
-        if not code:  # a HEAD answer has no body: name the error as S3 would have
+        if not code and head:
             code, message = _BODILESS.get((status, object_request), ("", ""))
+        elif not code and looks_like_html(body):  # a proxy's or portal's error page, not S3's
+            message = HTML_ANSWER
         return cls(
             status=status,
             reason=reason,
@@ -71,3 +78,25 @@ class S3Error(S3cmdError):
             resource=resource,
             region=region_header or fields.get("Region", ""),
         )
+
+
+def refuse_web_page(answer: Response, *, object_content: bool) -> None:
+    """Raise when a successful answer is a web page (a captive portal, a proxy's login page).
+
+    Answers held whole (listings, PUT answers) are judged by their body: S3 never answers
+    HTML. Object content may well be HTML, but S3 always sends an object with its ETag,
+    which a portal's page lacks. A refused answer is closed (it may be a stream).
+    """
+    if object_content:
+        html = answer.headers.get("Content-Type", "").split(";", 1)[0].strip().lower() in _HTML_TYPES
+        if html and "ETag" not in answer.headers:
+            answer.close()
+            raise MalformedAnswer(
+                "the endpoint answered an HTML page without an ETag, not an S3 object: "
+                "a proxy or captive portal? check host_base / --host"
+            )
+    elif looks_like_html(answer.body):
+        raise MalformedAnswer(HTML_ANSWER)
+
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})

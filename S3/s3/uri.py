@@ -28,15 +28,19 @@ class S3Uri:
         return S3Uri(self.bucket, key)
 
 
+_SCHEME = "s3://"
+
+
 def is_s3_uri(text: str) -> bool:
-    return text.startswith("s3://")
+    """``s3://`` in any case (``S3://b/k``), as upstream s3cmd accepts it."""
+    return text[: len(_SCHEME)].lower() == _SCHEME
 
 
 def parse(text: str) -> S3Uri:
     """Parse ``s3://bucket[/key]``; anything malformed is a parameter problem, never a traceback."""
     if not is_s3_uri(text):
         raise ParameterError(f"Expecting S3 URI (s3://BUCKET[/OBJECT]) instead of '{text}'")
-    rest = text[len("s3://") :]
+    rest = text[len(_SCHEME) :]
     bucket, _, key = rest.partition("/")
     if bucket and not _BUCKET.match(bucket):
         raise ParameterError(

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from dateutil.parser import isoparse
 
+from S3.errors import ServerAnswerError
+
 S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 
@@ -18,15 +20,41 @@ def _strip(tree: ET.Element) -> ET.Element:
     return tree
 
 
-def parse_xml(body: bytes) -> ET.Element:
+_HTML_STARTS = (b"<!doctype html", b"<html")
+
+
+def looks_like_html(body: bytes) -> bool:
+    """A web page (a captive portal, a proxy's login page), not an S3 answer."""
+    return body.lstrip()[:16].lower().startswith(_HTML_STARTS)
+
+
+def parse_xml(body: bytes, *, expect: str = "") -> ET.Element:
+    """Parse an S3 answer; with ``expect``, its root element must be that one.
+
+    expat refuses entity expansion bombs and never fetches external entities (XXE);
+    both arrive here as a ParseError and are reported as a malformed answer.
+    """
+    if looks_like_html(body):
+        raise MalformedAnswer(HTML_ANSWER)
     try:
-        return _strip(ET.fromstring(body))
+        tree = _strip(ET.fromstring(body))
     except ET.ParseError as bad:
-        raise MalformedAnswer(f"S3 answered with malformed XML ({bad}); is host_base an S3 endpoint?") from None
+        raise MalformedAnswer(f"the endpoint answered malformed XML ({bad}): is host_base an S3 endpoint?") from None
+    if tree.tag.lower() == "html":
+        raise MalformedAnswer(HTML_ANSWER)
+    if expect and tree.tag != expect:
+        # e.g. a listing that is some other document: never read it as an empty listing
+        raise MalformedAnswer(
+            f"the endpoint answered XML <{tree.tag[:40]}>, not S3's <{expect}>: is host_base an S3 endpoint?"
+        )
+    return tree
 
 
-class MalformedAnswer(ValueError):
-    pass
+HTML_ANSWER = "the endpoint answered HTML, not S3 XML: a proxy or captive portal? check host_base / --host"
+
+
+class MalformedAnswer(ServerAnswerError):
+    """An answer we parse as S3 XML is not S3 XML."""
 
 
 def parse_error(body: bytes) -> dict[str, str]:
@@ -45,6 +73,22 @@ def parse_error(body: bytes) -> dict[str, str]:
 def _text(node: ET.Element, path: str, default: str = "") -> str:
     found = node.find(path)
     return found.text or default if found is not None else default
+
+
+def _int(node: ET.Element, path: str) -> int:
+    text = _text(node, path, "0")
+    try:
+        return int(text)
+    except ValueError:
+        raise MalformedAnswer(f"the endpoint answered <{path}>{text[:40]}</{path}>, not a number") from None
+
+
+def _date(node: ET.Element, path: str) -> datetime:
+    text = _text(node, path, "1970-01-01T00:00:00Z")
+    try:
+        return isoparse(text)
+    except ValueError:
+        raise MalformedAnswer(f"the endpoint answered <{path}>{text[:40]}</{path}>, not a date") from None
 
 
 @dataclass(frozen=True)
@@ -75,20 +119,20 @@ class ListPage:
 
 
 def parse_buckets(body: bytes) -> list[Bucket]:
-    tree = parse_xml(body)
+    tree = parse_xml(body, expect="ListAllMyBucketsResult")
     return [
-        Bucket(_text(b, "Name"), isoparse(_text(b, "CreationDate", "1970-01-01T00:00:00Z")))
+        Bucket(_text(b, "Name"), _date(b, "CreationDate"))
         for b in tree.iter("Bucket")
     ]
 
 
 def parse_list_page(body: bytes) -> ListPage:
-    tree = parse_xml(body)
+    tree = parse_xml(body, expect="ListBucketResult")
     objects = tuple(
         ObjectEntry(
             key=_text(c, "Key"),
-            size=int(_text(c, "Size", "0")),
-            last_modified=isoparse(_text(c, "LastModified", "1970-01-01T00:00:00Z")),
+            size=_int(c, "Size"),
+            last_modified=_date(c, "LastModified"),
             etag=_text(c, "ETag"),
             storage_class=_text(c, "StorageClass", "STANDARD"),
         )
@@ -109,7 +153,7 @@ def parse_location(body: bytes) -> str:
 
 
 def parse_upload_id(body: bytes) -> str:
-    return _text(parse_xml(body), "UploadId")
+    return _text(parse_xml(body, expect="InitiateMultipartUploadResult"), "UploadId")
 
 
 def parse_copy_result(body: bytes) -> dict[str, str]:
@@ -121,7 +165,7 @@ def parse_copy_result(body: bytes) -> dict[str, str]:
 
 def parse_delete_result(body: bytes) -> tuple[list[str], list[tuple[str, str, str]]]:
     """→ (deleted keys, [(key, code, message)] errors)."""
-    tree = parse_xml(body)
+    tree = parse_xml(body, expect="DeleteResult")
     deleted = [_text(d, "Key") for d in tree.findall("Deleted")]
     errors = [(_text(e, "Key"), _text(e, "Code"), _text(e, "Message")) for e in tree.findall("Error")]
     return deleted, errors

@@ -27,6 +27,30 @@ class ConnectionFailed(TransportError):
             self.exit_code = ExitCodes.EX_CONNECTIONREFUSED
 
 
+class NameNotResolved(ConnectionFailed):
+    """The endpoint's host name does not resolve.
+
+    Not retried: a name that does not resolve now will not resolve in the few seconds a
+    retry waits (a typo in host_base, a missing DNS entry). Exit 74 (EX_IOERR), as
+    upstream s3cmd exits for "Error resolving a server hostname".
+    """
+
+    exit_code = ExitCodes.EX_IOERR
+    retryable = False
+
+    def __init__(self, host: str, *, url: str = "", proxy: bool = False) -> None:
+        check = "proxy_host / HTTPS_PROXY" if proxy else "host_base / --host"
+        super().__init__(f"Could not resolve {'proxy ' if proxy else ''}host '{host}': check {check}", url=url)
+        self.host = host
+
+
+class AnswerTooLarge(TransportError):
+    """An answer we would hold in memory is larger than any S3 answer of its kind."""
+
+    exit_code = ExitCodes.EX_SERVERERROR
+    retryable = False
+
+
 class RequestTimedOut(TransportError):
     """Connect or read timeout (``socket_timeout``)."""
 

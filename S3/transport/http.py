@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
@@ -22,9 +23,22 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.util.url import parse_url
 
 from S3.output.log import redact_headers, redact_url
-from S3.transport.errors import ConnectionFailed, RequestTimedOut, TlsError, TransportError
+from S3.transport.errors import (
+    AnswerTooLarge,
+    ConnectionFailed,
+    NameNotResolved,
+    RequestTimedOut,
+    TlsError,
+    TransportError,
+)
 
 Body = bytes | IO[bytes] | None
+# What we hold in memory of an answer. An S3 <Error> is well under 1 KiB: 64 KiB of an
+# error body is plenty, and the rest of a hostile "10 GB error" is never read. A listing
+# page of 1,000 keys of up to 1 KiB each, XML-escaped, is a few MiB; 64 MiB leaves room
+# for any S3 answer we parse while bounding what a broken endpoint can make us hold.
+ERROR_BODY_LIMIT = 64 * 1024
+ANSWER_BODY_LIMIT = 64 * 1024 * 1024
 _CA_BUNDLE_VARS = ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
@@ -67,6 +81,18 @@ class Response:
     def close(self) -> None:
         if self._raw is not None:
             self._raw.close()
+
+
+def read_at_most(chunks: Iterable[bytes], limit: int) -> bytes:
+    """Join ``chunks`` until ``limit`` bytes; whatever the peer sends past that is never read."""
+    kept: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        kept.append(chunk[: limit - size])
+        size += len(kept[-1])
+        if size >= limit:
+            break
+    return b"".join(kept)
 
 
 class HttpClient(Protocol):
@@ -136,12 +162,20 @@ def translate(failed: Exception, url: str) -> TransportError:
         return RequestTimedOut(f"Request to {url} timed out ({type(failed).__name__})", url=url)
     cause: BaseException | None = failed
     while cause is not None:
+        if isinstance(cause, urllib3.exceptions.NameResolutionError | socket.gaierror):
+            # the connection's host: the proxy's when we go through one
+            host = getattr(getattr(cause, "conn", None), "host", None) or _host_of(url)
+            return NameNotResolved(host, url=url, proxy=host != _host_of(url))
         if isinstance(cause, ConnectionRefusedError) or "Connection refused" in str(cause):
             return ConnectionFailed(f"Connection refused by {url}", url=url, refused=True)
         cause = cause.__cause__ or cause.__context__
     if isinstance(failed, requests.exceptions.RequestException):
         return ConnectionFailed(f"Connection to {url} failed: {_short(text)}", url=url)
     return ConnectionFailed(f"Connection to {url} failed: {type(failed).__name__}: {_short(text)}", url=url)
+
+
+def _host_of(url: str) -> str:
+    return urllib3.util.parse_url(url).host or url
 
 
 def _tls_reason(failed: BaseException) -> str:
@@ -190,8 +224,6 @@ class RequestsTransport:
         env_ca = next((os.environ[n] for n in _CA_BUNDLE_VARS if os.environ.get(n)), "")
         if not settings.check_ssl_certificate:
             self._session.verify = False
-            import urllib3
-
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         elif settings.ca_certs_file or env_ca:
             self._session.verify = settings.ca_certs_file or env_ca
@@ -218,7 +250,7 @@ class RequestsTransport:
             # opaque: send the URL exactly as built (and signed). Ours are already encoded.
             if url.isascii() and url.isprintable() and " " not in url:
                 prepared.url = url
-            sending = self._session.merge_environment_settings(prepared.url, proxies, stream, None, None)
+            sending = self._session.merge_environment_settings(prepared.url, proxies, True, None, None)
             raw = self._session.send(
                 prepared,
                 allow_redirects=False,
@@ -232,12 +264,21 @@ class RequestsTransport:
         _debug_exchange(method, url, raw.request.headers, raw, time.monotonic() - started)
         if stream and raw.status_code < 300:
             return Response(raw.status_code, raw.reason or "", raw.headers, b"", raw)
+        limit = ERROR_BODY_LIMIT if raw.status_code >= 300 else ANSWER_BODY_LIMIT
         try:
-            body_bytes = raw.content
+            body_bytes = read_at_most(raw.iter_content(65536), limit + 1)
         except requests.exceptions.RequestException as failed:
             raise translate(failed, _origin(url)) from None
         finally:
             raw.close()
+        if len(body_bytes) > limit:
+            if raw.status_code < 300:
+                raise AnswerTooLarge(
+                    f"{_origin(url)} answered more than {limit // (1024 * 1024)} MiB, more than any S3 answer of "
+                    "its kind: is host_base an S3 endpoint?",
+                    url=_origin(url),
+                )
+            body_bytes = body_bytes[:limit]  # an error's status says enough; its text is cut short
         return Response(raw.status_code, raw.reason or "", raw.headers, body_bytes)
 
     def _proxies_for(self, url: str) -> dict[str, str]:

@@ -9,8 +9,8 @@ from S3.s3 import uri as s3uri
 
 
 def ls(ctx: Context, args: list[str]) -> int:
-    if args and s3uri.is_s3_uri(args[0]):
-        uri = s3uri.parse(args[0])
+    if args:
+        uri = s3uri.parse(args[0])  # anything but s3://… is refused, never taken as "all buckets"
         if uri.bucket:
             return _list_bucket(ctx, uri)
     for bucket in sorted(ctx.client().list_buckets(), key=lambda b: b.name):
@@ -56,7 +56,7 @@ def _list_bucket(ctx: Context, uri: s3uri.S3Uri) -> int:
 
 def du(ctx: Context, args: list[str]) -> int:
     human = bool(ctx.config.human_readable_sizes)
-    if args and s3uri.is_s3_uri(args[0]) and s3uri.parse(args[0]).bucket:
+    if args and s3uri.parse(args[0]).bucket:
         _bucket_usage(ctx, s3uri.parse(args[0]), human)
         return ExitCodes.EX_OK
     total = 0
