@@ -66,7 +66,7 @@ class Notice:
     @property
     def display(self) -> str:
         """The path printable on any terminal: undecodable bytes shown as ``\\xff``."""
-        return self.path.encode("utf-8", "backslashreplace").decode("utf-8")
+        return os.fsencode(self.path).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)

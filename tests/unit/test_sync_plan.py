@@ -136,3 +136,37 @@ def test_one_million_keys_a_side_in_bounded_memory() -> None:
     transfers, skips, deletes, grown_kib = map(int, done.stdout.split())
     assert (transfers, skips, deletes) == (n // 2 + n // 20, n // 2 - n // 20, n // 2)
     assert grown_kib < 32 * 1024, f"peak RSS grew by {grown_kib} KiB"
+
+
+# -- the entries the planner compares ---------------------------------------------------------
+
+MD5 = "aa4706d355c9a391d1287198c58081ed"
+
+
+def test_a_single_part_etag_is_an_md5_a_multipart_one_is_not() -> None:
+    single = RemoteEntry.listed("k", size=1, mtime=0, etag=f'"{MD5.upper()}"')
+    assert single.md5 == MD5 and not single.multipart and not single.needs_headers
+    multi = RemoteEntry.listed("k", size=1, mtime=0, etag='"a113a846b27ea7080abc080dc0549e1a-2"')
+    assert multi.md5 is None and multi.multipart and multi.needs_headers
+
+
+def test_headers_give_the_md5_from_s3cmd_attrs() -> None:
+    multi = RemoteEntry.listed("k", size=1, mtime=0, etag="a113a846b27ea7080abc080dc0549e1a-2")
+    attrs = f"atime:1/ctime:1/gid:0/gname:root/md5:{MD5}/mode:33188/mtime:1/uid:0/uname:root"
+    known = multi.with_headers({"x-amz-meta-s3cmd-attrs": attrs})
+    assert known.md5 == MD5 and known.headers_read and not known.needs_headers
+    unknown = multi.with_headers({})
+    assert unknown.md5 is None and not unknown.needs_headers  # asked once; size decides from here
+
+
+def test_an_sse_kms_etag_is_not_an_md5() -> None:
+    listed = RemoteEntry.listed("k", size=1, mtime=0, etag="0123456789abcdef0123456789abcdef")
+    assert listed.md5 is not None  # a listing cannot tell
+    kms = listed.with_headers({"etag": '"0123456789abcdef0123456789abcdef"', "x-amz-server-side-encryption": "aws:kms"})
+    assert kms.md5 is None
+    ssec = listed.with_headers({"x-amz-server-side-encryption-customer-algorithm": "AES256"})
+    assert ssec.md5 is None
+    with_attrs = listed.with_headers({"x-amz-server-side-encryption": "aws:kms", "x-amz-meta-s3cmd-attrs": f"md5:{MD5}"})
+    assert with_attrs.md5 == MD5
+    sse_s3 = listed.with_headers({"etag": f'"{MD5}"', "x-amz-server-side-encryption": "AES256"})
+    assert sse_s3.md5 == MD5
