@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from S3.s3 import attrs
+from S3.s3.xml import ObjectEntry
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -99,3 +100,15 @@ class RemoteEntry:
 
 
 Entry = LocalEntry | RemoteEntry
+
+
+def remote_entries(objects: Iterable[ObjectEntry], *, base: str) -> Iterator[RemoteEntry]:
+    """A listing (``S3Client.list_objects`` pages' objects) as entries keyed below ``base``.
+
+    All keys share ``base``, so the relative keys keep the listing's order; a key that does not
+    start with ``base`` (a server answering outside the prefix) is not ours to compare, and dropped.
+    """
+    for obj in objects:
+        if obj.key.startswith(base) and len(obj.key) > len(base):
+            yield RemoteEntry.listed(obj.key[len(base):], size=obj.size, mtime=int(obj.last_modified.timestamp()),
+                                     etag=obj.etag)

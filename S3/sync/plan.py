@@ -27,12 +27,12 @@ number of deletes would be exceeded, none performed.", transfers still done, exi
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from S3 import ExitCodes
 from S3.errors import S3cmdError
-from S3.sync.entries import Entry, RemoteEntry
+from S3.sync.entries import Entry, LocalEntry, RemoteEntry
 from S3.sync.local import Unlisted
 
 
@@ -214,3 +214,21 @@ def plan(
         if same is not None:
             d = next(destinations, None)
     yield from gate.close()
+
+
+def md5_resolver(
+    *,
+    local: Callable[[LocalEntry], str | None],
+    headers: Callable[[RemoteEntry], Mapping[str, str]] | None = None,
+) -> Md5Of:
+    """The planner's ``md5_of``: a local file through ``local`` (e.g. ``Md5Cache.md5_of``); an object
+    by its listed MD5, or else by its headers (one HEAD, through ``headers``) when they may tell."""
+
+    def md5_of(entry: Entry) -> str | None:
+        if isinstance(entry, LocalEntry):
+            return local(entry)
+        if entry.md5 is not None or headers is None or not entry.needs_headers:
+            return entry.md5
+        return entry.with_headers(headers(entry)).md5
+
+    return md5_of

@@ -170,3 +170,50 @@ def test_an_sse_kms_etag_is_not_an_md5() -> None:
     assert with_attrs.md5 == MD5
     sse_s3 = listed.with_headers({"etag": f'"{MD5}"', "x-amz-server-side-encryption": "AES256"})
     assert sse_s3.md5 == MD5
+
+
+def test_listing_rows_become_entries_below_the_base() -> None:
+    from datetime import datetime, timezone
+
+    from S3.s3.xml import ObjectEntry
+    from S3.sync.entries import remote_entries
+
+    when = datetime(2026, 11, 29, 7, 31, tzinfo=timezone.utc)
+    rows = [ObjectEntry(k, 2, when, f'"{MD5}"', "STANDARD") for k in ("p/", "p/a\nb", "p/c/d", "q/x")]
+    entries = list(remote_entries(rows, base="p/"))
+    assert [(e.key, e.size, e.mtime, e.md5) for e in entries] == [
+        ("a\nb", 2, int(when.timestamp()), MD5), ("c/d", 2, int(when.timestamp()), MD5)]
+
+
+def test_md5_resolver_heads_a_multipart_object_once_and_only_it() -> None:
+    from S3.sync.plan import md5_resolver
+
+    headed: list[str] = []
+
+    def head(entry: RemoteEntry) -> dict[str, str]:
+        headed.append(entry.key)
+        return {"x-amz-meta-s3cmd-attrs": f"md5:{MD5}"}
+
+    md5_of = md5_resolver(local=lambda e: "local:" + e.key, headers=head)
+    single = RemoteEntry.listed("s", size=1, mtime=0, etag=MD5)
+    multi = RemoteEntry.listed("m", size=1, mtime=0, etag="abc-3")
+    local = LocalEntry(key="l", path="/l", size=1, mtime_ns=0, mode=0, uid=0, gid=0, dev=0, inode=0)
+    assert (md5_of(single), md5_of(multi), md5_of(local)) == (MD5, MD5, "local:l")
+    assert headed == ["m"]
+    assert md5_resolver(local=lambda e: None)(multi) is None  # no way to read headers: unknown
+
+
+@pytest.mark.parametrize("in_memory", [0, 2, 100])
+def test_key_spool_keeps_order_and_odd_keys(in_memory: int) -> None:
+    from S3.sync.spool import KeySpool
+
+    keys = ["a", "b\nc", "é", "", "d\"e", "../x"]
+    with KeySpool(in_memory=in_memory) as spool:
+        for key in keys[:3]:
+            spool.add(key)
+        assert list(spool) == keys[:3]
+        for key in keys[3:]:
+            spool.add(key)
+        assert list(spool) == keys and len(spool) == len(keys)
+        spilled = spool._file is not None
+    assert spilled == (in_memory < len(keys))
