@@ -32,6 +32,7 @@ import fnmatch
 import heapq
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -323,12 +324,12 @@ class LocalTree:
         except OSError:
             on_notice(Notice(NoticeKind.BROKEN_SYMLINK, found.path))
             return None
-        is_dir = os.path.isdir(found.path)
+        is_dir = stat.S_ISDIR(target.st_mode)
         if not self.follow_symlinks:
             kind = NoticeKind.DIR_SYMLINK_SKIPPED if is_dir else NoticeKind.SYMLINK_SKIPPED
             on_notice(Notice(kind, found.path))
             return None
-        if not is_dir and not os.path.isfile(found.path):
+        if not is_dir and not stat.S_ISREG(target.st_mode):
             on_notice(Notice(NoticeKind.NOT_REGULAR, found.path))
             return None
         return _Item(found.name + ("/" if is_dir else ""), found.name, found.path, is_dir, target)
