@@ -6,6 +6,12 @@ Retries re-sign every attempt (fresh date, fresh credentials). An
 ``ExpiredToken``/``InvalidToken`` answer forces one refresh of temporary
 credentials; a region hint (301 or ``AuthorizationHeaderMalformed``) re-targets
 the bucket's region once.
+
+Every stored body carries ``Content-MD5`` and the ETag answered is checked against
+it: many S3-compatible servers check neither SigV4's signed SHA-256 nor Content-MD5,
+so a byte flipped on the wire would otherwise be stored and reported as success.
+
+Reads ``S3CMD_RETRY_DELAY_SCALE`` (a factor on every retry delay, for tests only).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +27,7 @@ from email.utils import formatdate
 
 from S3.credentials.model import Credentials
 from S3.credentials.refreshing import CredentialSource
-from S3.errors import ParameterError
+from S3.errors import ParameterError, TransferError
 from S3.runtime import Runtime
 from S3.s3 import xml
 from S3.s3.addressing import Endpoint, Location
@@ -34,6 +41,9 @@ log = logging.getLogger("s3cmd.s3")
 
 Query = Sequence[tuple[str, str]]
 _REFRESH_CODES = frozenset({"ExpiredToken", "InvalidToken", "TokenRefreshRequired"})
+_MD5_HEX = re.compile(r"[0-9a-f]{32}")
+_MULTIPART_ETAG = re.compile(r"([0-9a-f]{32})-(\d+)")
+RESENDS = 2  # a body whose ETag disagrees with our MD5 is sent this many more times
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,34 @@ class ClientSettings:
 
 def md5_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
+
+
+def _unverifiable(headers: Mapping[str, str]) -> bool:
+    """SSE-KMS and SSE-C objects have an ETag that is not the MD5 of the body (AWS documents this)."""
+    lower = {name.lower(): value for name, value in headers.items()}
+    return (lower.get("x-amz-server-side-encryption", "").startswith("aws:kms")
+            or "x-amz-server-side-encryption-customer-algorithm" in lower)
+
+
+def etag_disagrees(answer: Response, md5_hex: str, sent: Mapping[str, str]) -> bool:
+    """True when the server's ETag is an MD5 and not ours: the bytes it stored are not the bytes we sent."""
+    if _unverifiable(sent) or _unverifiable(answer.headers):
+        return False
+    etag = answer.headers.get("ETag", "").strip('"').lower()
+    return bool(_MD5_HEX.fullmatch(etag)) and etag != md5_hex
+
+
+def multipart_etag(part_etags: Sequence[str]) -> str:
+    """The ETag S3 gives an object assembled from parts: the MD5 of the parts' binary ETags, ``-N``."""
+    joined = b"".join(bytes.fromhex(etag) for etag in part_etags)
+    return f"{hashlib.md5(joined).hexdigest()}-{len(part_etags)}"
+
+
+def _delay_scale(env: Mapping[str, str]) -> float:
+    try:
+        return min(1.0, max(0.0, float(env.get("S3CMD_RETRY_DELAY_SCALE", "1"))))
+    except ValueError:
+        return 1.0
 
 
 class S3Client:
@@ -128,7 +166,7 @@ class S3Client:
         payload_hash = hashlib.sha256(body).hexdigest() if body else sigv4.EMPTY_SHA256
         if body or method in ("PUT", "POST"):
             headers["Content-Length"] = str(len(body))
-        policy = RetryPolicy(max_retries=self.settings.max_retries if max_retries is None else max_retries)
+        policy = self.retry_policy(max_retries)
         refreshed = region_fixed = False
         resource = f"s3://{bucket}/{key}" if bucket else "s3://"
         while True:
@@ -185,12 +223,16 @@ class S3Client:
                 continue
             raise error
 
+    def retry_policy(self, max_retries: int | None = None) -> RetryPolicy:
+        chosen = self.settings.max_retries if max_retries is None else max_retries
+        return RetryPolicy.for_s3(chosen, scale=_delay_scale(self.runtime.env))
+
     def _wait(self, policy: RetryPolicy, what: str, *, retry_after: float | None = None) -> RetryPolicy:
         delay = policy.delay(self.runtime.random(), retry_after=retry_after)
         log.warning("Retrying failed request: %s", what)
-        log.warning("Waiting %.1f sec...", delay)
+        log.warning("Waiting %s sec...", f"{delay:.0f}" if delay >= 1 else f"{delay:.1f}")
         self.runtime.sleep(delay)
-        return policy.increment()
+        return policy.increment(delay)
 
     # -- buckets ------------------------------------------------------------
 
@@ -240,12 +282,39 @@ class S3Client:
     def head_object(self, bucket: str, key: str) -> Response:
         return self.request("HEAD", bucket, key)
 
-    def _integrity(self, body: bytes) -> dict[str, str]:
-        """SigV4 signs the body's SHA-256, which S3 checks; SigV2 signs no body, so send Content-MD5."""
-        return {"Content-MD5": md5_b64(body)} if self.settings.signature_v2 else {}
+    def _integrity(
+        self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str], query: Query = (), what: str
+    ) -> Response:
+        """PUT a body with Content-MD5 and check the ETag answered; re-send a mismatch, then give up.
+
+        Content-MD5 makes a checking server refuse corrupt bytes (``BadDigest``, retried by
+        ``request``); the ETag check catches a server that stores them anyway. Not for SSE-KMS
+        or SSE-C, whose ETag is not the MD5 of the body.
+        """
+        digest = hashlib.md5(body).digest()
+        sent = {**headers, "Content-MD5": base64.b64encode(digest).decode("ascii")}
+        for attempt in range(RESENDS + 1):
+            answer = self.request("PUT", bucket, key, query=query, body=body, headers=sent)
+            if not etag_disagrees(answer, digest.hex(), sent):
+                return answer
+            log.warning("MD5 of %s s3://%s/%s sent (%s) and ETag stored (%s) differ: the bytes were damaged "
+                        "on the way%s", what, bucket, key, digest.hex(), answer.headers.get("ETag", "").strip('"'),
+                        "; sending again" if attempt < RESENDS else "")
+        raise TransferError(
+            f"Upload of s3://{bucket}/{key} failed: the server stored different bytes than were sent "
+            f"(MD5 mismatch, {RESENDS + 1} tries). Check the network or proxy between here and the server, and retry"
+        )
 
     def put_object(self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str]) -> Response:
-        return self.request("PUT", bucket, key, body=body, headers={**headers, **self._integrity(body)})
+        try:
+            return self._integrity(bucket, key, body, headers=headers, what="the body of")
+        except TransferError:
+            # what is under the key now is the damaged copy (the old object is gone already): remove it
+            try:
+                self.delete_object(bucket, key)
+            except S3Error:
+                pass
+            raise
 
     def get_object(self, bucket: str, key: str, *, offset: int = 0, end: int | None = None) -> Response:
         """Stream the object, or bytes ``offset..end`` (inclusive) of it."""
@@ -272,11 +341,24 @@ class S3Client:
             "x-amz-copy-source": source,
             "x-amz-metadata-directive": "REPLACE" if replace_metadata else "COPY",
         }
-        answer = self.request("PUT", bucket, key, headers=copy_headers)
-        # CopyObject can fail after a 200: the error is in the body.
-        result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
-        if "Error" in result:
-            raise S3Error(status=500, code=result["Error"], message=result["Message"], resource=f"s3://{bucket}/{key}")
+        self._request_200_error("PUT", bucket, key, headers=copy_headers)
+
+    def _request_200_error(
+        self, method: str, bucket: str, key: str, *, query: Query = (), headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+    ) -> dict[str, str]:
+        """CopyObject and CompleteMultipartUpload can fail after a 200, the error in the body (AWS: retry it)."""
+        policy = self.retry_policy()
+        while True:
+            answer = self.request(method, bucket, key, query=query, headers=headers, body=body)
+            result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
+            if "Error" not in result:
+                return result
+            error = S3Error(status=500, code=result["Error"], message=result["Message"],
+                            resource=f"s3://{bucket}/{key}")
+            if policy.exhausted or not is_retryable_answer(500, error.code):
+                raise error
+            policy = self._wait(policy, f"s3://{bucket}/{key} ({error}, in a 200 answer)")
 
     # -- multipart ----------------------------------------------------------
 
@@ -284,23 +366,29 @@ class S3Client:
         return xml.parse_upload_id(self.request("POST", bucket, key, query=[("uploads", "")], headers=headers).body)
 
     def upload_part(self, bucket: str, key: str, *, upload_id: str, number: int, data: bytes) -> str:
-        answer = self.request(
-            "PUT",
-            bucket,
-            key,
-            query=[("partNumber", str(number)), ("uploadId", upload_id)],
-            body=data,
-            headers=self._integrity(data),
+        """→ the part's ETag (checked against the part's MD5 where the ETag is one)."""
+        answer = self._integrity(
+            bucket, key, data, headers={}, query=[("partNumber", str(number)), ("uploadId", upload_id)],
+            what=f"part {number} of",
         )
         return answer.headers.get("ETag", "")
 
-    def complete_multipart(self, bucket: str, key: str, *, upload_id: str, parts: list[tuple[int, str]]) -> None:
-        answer = self.request(
+    def complete_multipart(
+        self, bucket: str, key: str, *, upload_id: str, parts: list[tuple[int, str]], part_etags: Sequence[str] = ()
+    ) -> None:
+        """``part_etags`` (the parts' ETags in order) let the final ETag be checked: S3 makes it the MD5
+        of the parts' binary ETags and ``-N``; a server that does otherwise is left unchecked."""
+        result = self._request_200_error(
             "POST", bucket, key, query=[("uploadId", upload_id)], body=xml.build_complete_multipart(parts)
         )
-        result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
-        if "Error" in result:
-            raise S3Error(status=500, code=result["Error"], message=result["Message"], resource=f"s3://{bucket}/{key}")
+        etag = result.get("ETag", "").strip('"').lower()
+        if not part_etags or not all(_MD5_HEX.fullmatch(part) for part in part_etags):
+            return
+        if _MULTIPART_ETAG.fullmatch(etag) and etag != multipart_etag(part_etags):
+            raise TransferError(
+                f"Upload of s3://{bucket}/{key} failed: the server assembled it from other parts than were sent "
+                f"(ETag {etag}, expected {multipart_etag(part_etags)}). Retry the upload"
+            )
 
     def abort_multipart(self, bucket: str, key: str, *, upload_id: str) -> None:
         self.request("DELETE", bucket, key, query=[("uploadId", upload_id)])

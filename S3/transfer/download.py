@@ -2,16 +2,20 @@
 then renamed into place, so an interrupted ``get`` never leaves a partial file
 under the destination name.
 
-The first request asks for the first part only. An object stored in one piece
-(its ETag is the MD5 of the body) is then read on sequentially and its MD5
-checked; an object uploaded in parts (ETag ``…-N``, no MD5 to check) has its
-remaining ranges fetched in parallel and written in place. A connection that
-drops mid-body resumes with a Range request from where it stopped.
+The first request asks for the first part only (an empty object, which has no
+byte 0 to ask for, answers 416: it is then fetched whole). An object stored in one
+piece (its ETag is the MD5 of the body) is then read on sequentially and its MD5
+checked; an object uploaded in parts (ETag ``…-N``) has its remaining ranges
+fetched in parallel and written in place, and is checked against the MD5 s3cmd
+stored in ``x-amz-meta-s3cmd-attrs`` by hashing the assembled file. A mismatch is
+downloaded once more, then fails with nothing left behind. A connection that drops
+mid-body resumes with a Range request from where it stopped.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import queue
 import re
@@ -23,7 +27,9 @@ from typing import IO
 
 from S3.atomic import atomic_file
 from S3.errors import TransferError
+from S3.s3 import attrs
 from S3.s3.client import S3Client
+from S3.s3.errors import S3Error
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transport.errors import TransportError
 from S3.transport.http import Response
@@ -32,6 +38,8 @@ from S3.transport.retry import RetryPolicy
 Progress = Callable[[int], None]
 CHUNK = 1024 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+DOWNLOAD_TRIES = 2  # a download whose MD5 does not match is fetched once more
+log = logging.getLogger("s3cmd.transfer")
 
 
 @dataclass(frozen=True)
@@ -89,11 +97,42 @@ class _At:
             view = view[written:]
 
 
+class _Mismatch(Exception):
+    def __init__(self, expected: str, got: str) -> None:
+        super().__init__(f"{got} != {expected}")
+        self.expected = expected
+        self.got = got
+
+
 def _checkable_md5(answer: Response) -> str:
-    etag = answer.headers.get("ETag", "").strip('"')
-    if answer.headers.get("x-amz-server-side-encryption") == "aws:kms":
-        return ""  # an SSE-KMS ETag is not the MD5 of the body
+    etag = answer.headers.get("ETag", "").strip('"').lower()
+    if answer.headers.get("x-amz-server-side-encryption", "").startswith("aws:kms") or answer.headers.get(
+        "x-amz-server-side-encryption-customer-algorithm"
+    ):
+        return ""  # an SSE-KMS or SSE-C ETag is not the MD5 of the body
     return etag if len(etag) == 32 and "-" not in etag else ""
+
+
+def _expected_md5(answer: Response) -> str:
+    """The ETag when it is the body's MD5, else the MD5 s3cmd stored in its attrs header, else ""."""
+    return _checkable_md5(answer) or attrs.decode(answer.headers.get(attrs.HEADER, "")).md5 or ""
+
+
+def _file_md5(fd: int, size: int) -> str:
+    """MD5 of the assembled file (just written: read back from the page cache)."""
+    md5 = hashlib.md5()
+    offset = 0
+    while offset < size:
+        block = os.pread(fd, min(8 * CHUNK, size - offset), offset)
+        if not block:
+            break
+        md5.update(block)
+        offset += len(block)
+    return md5.hexdigest()
+
+
+def _unverified(bucket: str, key: str) -> None:
+    log.info("s3://%s/%s has no MD5 to check (neither its ETag nor s3cmd attributes): not verified", bucket, key)
 
 
 def _stream(
@@ -141,21 +180,36 @@ def _stream(
         return position - start
 
 
+def _first_answer(client: S3Client, bucket: str, key: str, fetch: Fetch) -> Response:
+    try:
+        return client.get_object(bucket, key, end=fetch.part_size - 1)
+    except S3Error as failed:
+        if failed.status != 416:
+            raise
+        # an empty object has no byte 0: ask for the whole (empty) body instead
+        return client.get_object(bucket, key)
+
+
 def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes], fetch: Fetch) -> tuple[int, str, str]:
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
-    first = client.get_object(bucket, key, end=fetch.part_size - 1)
+    first = _first_answer(client, bucket, key, fetch)
     if fetch.on_total:
         span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
         size = span.group(3) if span else first.headers.get("Content-Length")
         if size and size.isdigit():
             fetch.on_total(int(size))
-    md5 = _checkable_md5(first)
-    digest = _BackgroundDigest() if md5 else None
+    etag_md5 = _checkable_md5(first)
+    expected = _expected_md5(first)
+    # hash while receiving when reading sequentially anyway; parallel ranges are hashed afterwards
+    digest = _BackgroundDigest() if etag_md5 or (expected and fetch.workers <= 1) else None
     try:
-        return _fetch_into(client, bucket, key, fd, out, fetch, first=first, md5=md5, digest=digest)
+        received, got = _fetch_into(client, bucket, key, fd, out, fetch, first=first, digest=digest)
     finally:
         if digest is not None:
             digest.close()
+    if expected and not got:
+        got = _file_md5(fd, received)
+    return received, expected, got
 
 
 def _fetch_into(
@@ -167,16 +221,16 @@ def _fetch_into(
     fetch: Fetch,
     *,
     first: Response,
-    md5: str,
     digest: _BackgroundDigest | None,
-) -> tuple[int, str, str]:
+) -> tuple[int, str]:
+    """→ (bytes received, MD5 of them from ``digest`` or "")."""
     span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
     if span is None or span.group(3) == "*":
         # the server ignored the Range header: the whole body is coming
         # (judged by Content-Range, not the status: some servers answer a range with 200)
         received = _stream(client, bucket, key, out, start=0, end=None, fetch=fetch, digest=digest, first=first)
         out.flush()
-        return received, md5, digest.hexdigest() if digest else ""
+        return received, digest.hexdigest() if digest else ""
     total = int(span.group(3))
     first_end = int(span.group(2))
     if digest is not None or fetch.workers <= 1:
@@ -184,7 +238,7 @@ def _fetch_into(
         if total > received:
             received += _stream(client, bucket, key, out, start=received, end=None, fetch=fetch, digest=digest)
         out.flush()
-        return received, md5, digest.hexdigest() if digest else ""
+        return received, digest.hexdigest() if digest else ""
     out.flush()
     os.ftruncate(fd, total)
     ranges = [(s, min(s + fetch.part_size, total) - 1) for s in range(first_end + 1, total, fetch.part_size)]
@@ -212,7 +266,7 @@ def _fetch_into(
         pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return done[0], "", ""
+    return done[0], ""
 
 
 def download_to_file(
@@ -222,17 +276,50 @@ def download_to_file(
     if resume and os.path.exists(dest):
         with open(dest, "ab") as out:
             return _stream(client, bucket, key, out, start=out.tell(), end=None, fetch=fetch)
+    for attempt in range(1, DOWNLOAD_TRIES + 1):
+        try:
+            return _download_once(client, bucket, key, dest, fetch)
+        except _Mismatch as mismatch:
+            if attempt == DOWNLOAD_TRIES:
+                raise TransferError(
+                    f"MD5 of the downloaded s3://{bucket}/{key} ({mismatch.got}) does not match the stored MD5 "
+                    f"({mismatch.expected}) in {DOWNLOAD_TRIES} tries; nothing was written to '{dest}'. "
+                    "Check the network or proxy between here and the server, and retry"
+                ) from None
+            log.warning("MD5 of the downloaded s3://%s/%s (%s) does not match the stored MD5 (%s): downloading "
+                        "it again", bucket, key, mismatch.got, mismatch.expected)
+    raise AssertionError("unreachable")
+
+
+def _download_once(client: S3Client, bucket: str, key: str, dest: str, fetch: Fetch) -> int:
+    """One try into a fresh temporary file; a mismatch removes it (atomic_file) and leaves ``dest`` untouched."""
     with atomic_file(dest, suffix=".s3cmd-part") as fd, os.fdopen(os.dup(fd), "wb") as out:
-        received, expected_md5, got_md5 = _fetch_whole(client, bucket, key, fd, out, fetch)
-        if expected_md5 and expected_md5 != got_md5:
-            raise TransferError(
-                f"MD5 of the downloaded s3://{bucket}/{key} ({got_md5}) does not match its ETag "
-                f"({expected_md5}); nothing was written to '{dest}'. Retry the download"
-            )
+        received, expected, got = _fetch_whole(client, bucket, key, fd, out, fetch)
+        if not expected:
+            _unverified(bucket, key)
+        elif expected != got:
+            raise _Mismatch(expected, got)
     return received
 
 
 def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], *, fetch: Fetch = Fetch()) -> int:
-    received = _stream(client, bucket, key, out, start=0, end=None, fetch=fetch)
-    out.flush()
+    """Stream to ``out`` (stdout) while hashing; bytes already written cannot be taken back, so a
+    mismatch is an error that says so."""
+    first = client.get_object(bucket, key)  # no Range: an empty object is an empty answer, not a 416
+    expected = _expected_md5(first)
+    digest = _BackgroundDigest() if expected else None
+    try:
+        received = _stream(client, bucket, key, out, start=0, end=None, fetch=fetch, digest=digest, first=first)
+        out.flush()
+        got = digest.hexdigest() if digest else ""
+    finally:
+        if digest is not None:
+            digest.close()
+    if not expected:
+        _unverified(bucket, key)
+    elif got != expected:
+        raise TransferError(
+            f"MD5 of s3://{bucket}/{key} as received ({got}) does not match the stored MD5 ({expected}): "
+            f"the {received} bytes already written to stdout are corrupt. Download it again"
+        )
     return received

@@ -2,7 +2,9 @@
 
 Parts go to a bounded pool; at most ``workers`` parts are read into memory at a
 time. A failed part aborts the multipart upload so that no orphaned parts are
-billed and nothing half-written appears under the key.
+billed and nothing half-written appears under the key. Every body goes with its
+Content-MD5 and the ETag answered is checked (``S3Client.put_object`` /
+``upload_part``); the final ETag is checked against the parts' ETags.
 """
 
 from __future__ import annotations
@@ -136,7 +138,9 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
             in_flight[pool.submit(send, number, reader)] = size
         for future in in_flight:
             future.result()
-        client.complete_multipart(plan.bucket, plan.key, upload_id=upload_id, parts=sorted(etags.items()))
+        parts_in_order = sorted(etags.items())
+        client.complete_multipart(plan.bucket, plan.key, upload_id=upload_id, parts=parts_in_order,
+                                  part_etags=[etag.strip('"').lower() for _, etag in parts_in_order])
     except BaseException as failed:
         # parts not yet started are dropped; on an error those on the wire finish before the upload
         # is aborted. Ctrl-C / SIGTERM aborts at once: the process ends right after (S3.cli.main),

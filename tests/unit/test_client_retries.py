@@ -4,6 +4,8 @@ and a region correction on a redirect hint."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -13,12 +15,14 @@ import pytest
 
 from S3.credentials.model import Credentials
 from S3.credentials.refreshing import CredentialSource
+from S3.errors import TransferError
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
-from S3.s3.client import ClientSettings, S3Client
+from S3.s3.client import ClientSettings, S3Client, multipart_etag
 from S3.s3.errors import S3Error
 from S3.transport.errors import ConnectionFailed
 from S3.transport.http import RequestsTransport, TransportSettings
+from S3.transport.retry import RetryPolicy
 
 BUCKETS = (b'<?xml version="1.0"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
            b"<Buckets><Bucket><Name>one</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate></Bucket>"
@@ -41,7 +45,9 @@ def server() -> Iterator[tuple[str, Script]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
-            script.seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            script.seen.append({"method": self.command, "path": self.path,
+                                **{k.lower(): v for k, v in self.headers.items()}})
             answer = script.answers.pop(0) if script.answers else (200, BUCKETS, {})
             if answer == "drop":
                 self.connection.close()
@@ -53,6 +59,8 @@ def server() -> Iterator[tuple[str, Script]]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        do_PUT = do_POST = do_DELETE = do_GET  # noqa: N815
 
         def log_message(self, *args: object) -> None:
             pass
@@ -94,7 +102,7 @@ def test_retries_5xx_and_dropped_connections_with_growing_backoff(server) -> Non
     buckets = make_client(host, Generations(), sleeps).list_buckets()
     assert [b.name for b in buckets] == ["one"]
     assert len(script.seen) == 4
-    assert sleeps == [0.25, 0.5, 1.0]  # rand 0.5 × 0.5 s × 2^attempt
+    assert sleeps == [1.5, 3.0, 6.0]  # equal jitter: (0.5 + 0.5 × rand 0.5) × 2 s × 2^attempt
     dates = {seen["x-amz-date"] for seen in script.seen}
     assert len(script.seen) == len([s for s in script.seen if "authorization" in s]) and dates
 
@@ -150,3 +158,99 @@ def test_connection_refused_maps_to_111() -> None:
     with pytest.raises(ConnectionFailed) as caught:
         make_client("127.0.0.1:1", Generations(), [], retries=0).list_buckets()
     assert caught.value.exit_code == 111
+
+
+def total_wait(policy: RetryPolicy, rand: float) -> float:
+    waited = 0.0
+    for _ in range(100):  # bounded: the policy runs out long before
+        if policy.exhausted:
+            return waited
+        delay = policy.delay(rand)
+        waited += delay
+        policy = policy.increment(delay)
+    raise AssertionError("the policy never ran out")
+
+
+def test_default_s3_policy_rides_out_a_20_second_brownout_and_gives_up_within_about_a_minute() -> None:
+    policy = RetryPolicy.for_s3(5)
+    assert total_wait(policy, 0.0) >= 25  # even the unluckiest jitter waits past a 20 s brownout
+    assert total_wait(policy, 0.999) <= 60
+    assert [policy.delay(0.0), policy.increment().delay(0.0)] == [1.0, 2.0]
+
+
+def test_budget_bounds_the_wait_whatever_max_retries_says() -> None:
+    assert total_wait(RetryPolicy.for_s3(1000), 0.999) <= 90
+    assert total_wait(RetryPolicy.for_s3(5, scale=0.1), 0.999) <= 6
+
+
+def test_brownout_waits_are_announced(server, caplog) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(503, error_xml("SlowDown"), {})] * 2
+    with caplog.at_level("WARNING", logger="s3cmd"):
+        make_client(host, Generations(), []).list_buckets()
+    assert caplog.text.count("Retrying failed request") == 2 and "Waiting 2 sec..." in caplog.text
+
+
+def etag(data: bytes) -> dict[str, str]:
+    return {"ETag": f'"{hashlib.md5(data).hexdigest()}"'}
+
+
+def test_put_sends_content_md5_and_resends_when_the_etag_disagrees(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(200, b"", etag(b"damaged")), (200, b"", etag(b"body"))]
+    make_client(host, Generations(), []).put_object("b", "k", b"body", headers={})
+    assert [seen["content-md5"] for seen in script.seen] == [base64.b64encode(hashlib.md5(b"body").digest()).decode()] * 2
+
+
+def test_put_damaged_every_time_fails_and_removes_the_damaged_object(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(200, b"", etag(b"damaged"))] * 3 + [(204, b"", {})]
+    with pytest.raises(TransferError, match="MD5 mismatch, 3 tries"):
+        make_client(host, Generations(), []).put_object("b", "k", b"body", headers={})
+    assert [seen["method"] for seen in script.seen] == ["PUT", "PUT", "PUT", "DELETE"]
+
+
+def test_sse_kms_etag_is_not_compared(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(200, b"", {**etag(b"other"), "x-amz-server-side-encryption": "aws:kms"})]
+    make_client(host, Generations(), []).put_object("b", "k", b"body", headers={})
+    assert len(script.seen) == 1
+
+
+def test_upload_part_resends_a_damaged_part(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(200, b"", etag(b"damaged")), (200, b"", etag(b"part"))]
+    got = make_client(host, Generations(), []).upload_part("b", "k", upload_id="u", number=3, data=b"part")
+    assert got.strip('"') == hashlib.md5(b"part").hexdigest() and len(script.seen) == 2
+
+
+COMPLETED = b"<CompleteMultipartUploadResult><ETag>&quot;{}&quot;</ETag></CompleteMultipartUploadResult>"
+
+
+def test_complete_answering_200_with_error_is_retried(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    parts = [hashlib.md5(b"a").hexdigest(), hashlib.md5(b"b").hexdigest()]
+    script.answers = [(200, error_xml("InternalError"), {}),
+                      (200, COMPLETED.replace(b"{}", multipart_etag(parts).encode()), {})]
+    sleeps: list[float] = []
+    make_client(host, Generations(), sleeps).complete_multipart(
+        "b", "k", upload_id="u", parts=[(1, parts[0]), (2, parts[1])], part_etags=parts)
+    assert len(script.seen) == 2 and len(sleeps) == 1
+
+
+def test_complete_with_a_final_etag_from_other_parts_fails(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    parts = [hashlib.md5(b"a").hexdigest(), hashlib.md5(b"b").hexdigest()]
+    script.answers = [(200, COMPLETED.replace(b"{}", multipart_etag(parts[:1] * 2).encode()), {})]
+    with pytest.raises(TransferError, match="other parts"):
+        make_client(host, Generations(), []).complete_multipart(
+            "b", "k", upload_id="u", parts=[(1, parts[0]), (2, parts[1])], part_etags=parts)
+
+
+def test_copy_answering_200_with_error_is_retried_then_reported(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(200, error_xml("InternalError"), {})] * 6
+    with pytest.raises(S3Error) as caught:
+        make_client(host, Generations(), [], retries=5).copy_object("a", "x", "b", "y", headers={},
+                                                                    replace_metadata=False)
+    assert caught.value.code == "InternalError" and len(script.seen) == 6

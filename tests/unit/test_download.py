@@ -5,6 +5,7 @@ parallel ranges for multipart ETags, servers that ignore Range or answer it with
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from S3.errors import TransferError
-from S3.transfer.download import Fetch, download_to_file
+from S3.transfer.download import Fetch, download_to_file, download_to_stream
 from tests.unit.test_client_retries import Generations, make_client
 
 DATA = os.urandom(3 * 1024 * 1024 + 12345)
@@ -23,7 +24,10 @@ DATA = os.urandom(3 * 1024 * 1024 + 12345)
 
 class ObjectServer:
     def __init__(self) -> None:
+        self.data = DATA
         self.etag = hashlib.md5(DATA).hexdigest()
+        self.attrs = ""  # x-amz-meta-s3cmd-attrs
+        self.corrupt_ranges = 0  # flip a byte in this many answers that start at offset 1 MiB
         self.honour_range = True
         self.range_status = 206
         self.drop_first_body_after: int | None = None
@@ -43,18 +47,30 @@ def objects() -> Iterator[tuple[str, ObjectServer]]:
             with state.lock:
                 state.ranges.append(wanted)
                 drop, state.drop_first_body_after = state.drop_first_body_after, None
+            data = state.data
             match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted)
-            start, end, status = 0, len(DATA) - 1, 200
+            start, end, status = 0, len(data) - 1, 200
+            if match and state.honour_range and not data:
+                self.send_response(416)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if match and state.honour_range:
                 start = int(match.group(1))
-                end = min(int(match.group(2)) if match.group(2) else len(DATA) - 1, len(DATA) - 1)
+                end = min(int(match.group(2)) if match.group(2) else len(data) - 1, len(data) - 1)
                 status = state.range_status
-            body = DATA[start:end + 1]
+            body = data[start:end + 1]
+            with state.lock:
+                if start == 1024 * 1024 and state.corrupt_ranges:
+                    state.corrupt_ranges -= 1
+                    body = bytes([body[0] ^ 1]) + body[1:]
             self.send_response(status)
             self.send_header("ETag", f'"{state.etag}"')
+            if state.attrs:
+                self.send_header("x-amz-meta-s3cmd-attrs", state.attrs)
             self.send_header("Content-Length", str(len(body)))
             if match and state.honour_range:
-                self.send_header("Content-Range", f"bytes {start}-{end}/{len(DATA)}")
+                self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
             self.end_headers()
             if drop is not None:
                 self.wfile.write(body[:drop])
@@ -118,6 +134,58 @@ def test_md5_mismatch_leaves_nothing_behind(objects, tmp_path: Path) -> None:  #
     host, state = objects
     state.etag = "0" * 32
     dest = tmp_path / "out"
-    with pytest.raises(TransferError, match="does not match its ETag"):
+    with pytest.raises(TransferError, match="does not match the stored MD5"):
         download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_empty_object_answering_416_to_a_range_is_fetched_whole(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.data, state.etag = b"", hashlib.md5(b"").hexdigest()
+    dest = tmp_path / "out"
+    assert download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH) == 0
+    assert dest.read_bytes() == b""
+    assert state.ranges == ["bytes=0-1048575", ""]
+
+
+MULTIPART = "0123456789abcdef0123456789abcdef-4"
+
+
+def attrs_with(md5: str) -> str:
+    return f"atime:1/ctime:1/gid:0/gname:root/md5:{md5}/mode:33188/mtime:1/uid:0/uname:root"
+
+
+def test_multipart_object_is_checked_against_the_attrs_md5_and_retried_once(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag, state.attrs, state.corrupt_ranges = MULTIPART, attrs_with(hashlib.md5(DATA).hexdigest()), 1
+    dest = tmp_path / "out"
+    download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert dest.read_bytes() == DATA
+    assert len(state.ranges) == 8  # two whole downloads of 4 ranges
+
+
+def test_multipart_object_corrupted_twice_fails_with_nothing_left(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag, state.attrs, state.corrupt_ranges = MULTIPART, attrs_with(hashlib.md5(DATA).hexdigest()), 2
+    dest = tmp_path / "out"
+    with pytest.raises(TransferError, match="in 2 tries; nothing was written"):
+        download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_md5_anywhere_is_said_at_info_not_failed(objects, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag = MULTIPART
+    dest = tmp_path / "out"
+    with caplog.at_level("INFO", logger="s3cmd"):
+        download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert dest.read_bytes() == DATA
+    assert "not verified" in caplog.text
+
+
+def test_stream_mismatch_says_the_bytes_are_already_out(objects) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.etag, state.attrs = MULTIPART, attrs_with("f" * 32)
+    out = io.BytesIO()
+    with pytest.raises(TransferError, match="already written to stdout"):
+        download_to_stream(make_client(host, Generations(), []), "b", "k", out, fetch=FETCH)

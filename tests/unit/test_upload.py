@@ -46,8 +46,9 @@ class FakeClient:
             with self.lock:
                 self.active -= 1
 
-    def complete_multipart(self, bucket, key, *, upload_id, parts):  # type: ignore[no-untyped-def]
+    def complete_multipart(self, bucket, key, *, upload_id, parts, part_etags):  # type: ignore[no-untyped-def]
         self.completed = parts
+        self.part_etags = part_etags
 
     def abort_multipart(self, bucket, key, *, upload_id):  # type: ignore[no-untyped-def]
         self.aborted = True
@@ -119,3 +120,11 @@ def test_growing_stream_parts_keep_memory_within_the_budget() -> None:
     upload_stream(client, io.BytesIO(bytes(300)), replace(PLAN, stream_double_every=1))  # type: ignore[arg-type]
     assert client.peak == 1
     assert sum(len(p) for p in client.parts.values()) == 300
+
+
+def test_complete_gets_the_part_etags_in_order_to_check_the_final_etag(tmp_path: Path) -> None:
+    source = tmp_path / "f"
+    source.write_bytes(b"x" * 35)
+    client = FakeClient()
+    upload_file(client, str(source), PLAN)  # type: ignore[arg-type]
+    assert client.part_etags == ["etag-1", "etag-2", "etag-3", "etag-4"]
