@@ -19,6 +19,8 @@ from S3.credentials.refreshing import CredentialSource
 from S3.errors import ConfigError
 from S3.runtime import Runtime
 from S3.settings import s3cfg
+from S3.settings.model import Settings
+from S3.settings.model import build as build_settings
 from S3.settings.options import DEFAULTS, SECRET_OPTIONS, coerce, render
 
 _REGION_ALIASES = {"US": "us-east-1", "EU": "eu-west-1", "": "us-east-1"}
@@ -81,6 +83,17 @@ class Config:
                 value = "********"
             items.append((name, value))
         return items
+
+    def settings(self, *, cli: Mapping[str, Any] | None = None) -> Settings:
+        """The run's frozen, typed settings: these values plus the command-line-only options
+        (``cli``: filters, ``add_header``, ``remove_header``, ``profile``, ``quiet``)."""
+        cli = dict(cli or {})
+        headers = dict(self.extra_headers)
+        headers.update(parse_header_list(list(cli.pop("add_header", None) or []), origin="--add-header"))
+        cli["extra_headers"] = tuple(headers.items())
+        cli["remove_headers"] = cli.pop("remove_header", None) or ()
+        cli["acl_public"] = self.acl_public
+        return build_settings({name: getattr(self, name) for name in DEFAULTS}, cli=cli)
 
     def write_config_file(self, path: str) -> None:
         s3cfg.write_file(path, s3cfg.render_text(self._dump_items(show_secrets=True)))

@@ -53,7 +53,7 @@ def run_configure(config: Config, options: argparse.Namespace, runtime: Runtime)
     if test in ("", "y", "yes"):
         from S3.cli.context import Context
 
-        ctx = Context(config=config, runtime=runtime, options=options)
+        ctx = Context(config=config, runtime=runtime, options=options, settings=config.settings())
         try:
             ctx.client().list_buckets()
             print("Success. Your access key and secret key worked fine :-)")

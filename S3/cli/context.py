@@ -22,6 +22,7 @@ from S3.output import log
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client
+from S3.settings.model import Settings
 from S3.transfer.bandwidth import RateLimiter
 from S3.transport.http import RequestsTransport, TransportSettings
 
@@ -31,6 +32,7 @@ class Context:
     config: Config
     runtime: Runtime
     options: argparse.Namespace
+    settings: Settings  # what commands read: typed, frozen, built once (see S3.settings.model)
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stdin: IO[bytes] = field(default_factory=lambda: sys.stdin.buffer)
     stdout_bytes: IO[bytes] = field(default_factory=lambda: sys.stdout.buffer)

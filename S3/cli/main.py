@@ -43,6 +43,15 @@ def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
     return config
 
 
+_CLI_ONLY = ("add_header", "remove_header", "exclude", "exclude_from", "rexclude", "rexclude_from", "include",
+             "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet")
+
+
+def cli_only(options: argparse.Namespace) -> dict[str, object]:
+    """The parsed options that have no ``.s3cfg`` key (``Settings`` holds them too)."""
+    return {name: getattr(options, name) for name in _CLI_ONLY if getattr(options, name, None) is not None}
+
+
 def print_help(stream) -> None:  # type: ignore[no-untyped-def]
     stream.write(cli_parser.build_parser().format_help())
     from S3.cli.commands import HELP
@@ -74,7 +83,7 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")
-    ctx = Context(config=config, runtime=runtime, options=options)
+    ctx = Context(config=config, runtime=runtime, options=options, settings=config.settings(cli=cli_only(options)))
     try:
         return handler(ctx, params)
     finally:
