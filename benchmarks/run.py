@@ -11,7 +11,7 @@ straight into that directory, which rclone serves as objects. rclone caches dire
 out that second, untimed (``0s`` would be exact, but makes rclone re-read a directory on every
 request: a 2,000-file ``put -r`` then costs rclone minutes of CPU).
 
-Every row runs ours, upstream, (curl,) ours, upstream, … ``--runs`` times, interleaved so that
+Every row runs ours, upstream, (floor,) ours, upstream, … ``--runs`` times, interleaved so that
 a busy machine slows both alike, and reports the median with min–max, the ratio upstream ÷ ours
 (above 1: we are faster) with the min–max of the per-run ratios, and the CPU time (user + sys)
 and peak RSS of the child, read with ``os.wait4``. Each run is checked (files uploaded, keys
@@ -81,7 +81,7 @@ class Row:
     setup: Callable[[], None] = lambda: None  # once, before the first run
     reset: Callable[[], None] = lambda: None  # before every run
     check: Callable[[Path], str] = lambda log: ""  # after every run: "" or what is wrong
-    curl: list[str] | None = None  # the floor, where the issue asks for one
+    floor: list[str] | None = None  # curl or floor.py, where the issue asks for a floor
     rss: bool = False  # report peak RSS instead of wall time
     sync: bool = False  # skipped while our s3cmd has no sync
 
@@ -314,7 +314,7 @@ class Bench:
             name, f"{'peak RSS, ' if rss else ''}put {human(size)}", ["put", str(source), f"s3://{BUCKET}/{name}/big.bin"],
             setup=lambda: self.big(size), reset=lambda: self.drop(target),
             check=lambda log: expect(target.stat().st_size if target.exists() else -1, size, "bytes stored"),
-            curl=None if rss else self.floor_cmd("put", source, f"{name}/big.bin"),
+            floor=None if rss else self.floor_cmd("put", source, f"{name}/big.bin"),
             rss=rss,
         )
 
@@ -326,7 +326,7 @@ class Bench:
             ["get", "--force", f"s3://{BUCKET}/{name}/{source.name}", str(out)],
             setup=lambda: self.uploaded(self.big(size), name), reset=lambda: out.unlink(missing_ok=True),
             check=lambda log: expect(out.stat().st_size if out.exists() else -1, size, "bytes written"),
-            curl=None if rss else self.floor_cmd("get", out, f"{name}/{source.name}"),
+            floor=None if rss else self.floor_cmd("get", out, f"{name}/{source.name}"),
             rss=rss,
         )
 
@@ -391,11 +391,11 @@ def measure(bench: Bench, row: Row, tools: dict[str, list[str]], runs: int) -> O
     bench.settle()
     argv_for = {name: [*base, *(["-c", str(bench.config)] if row.args != ["--version"] else []), *row.args]
                 for name, base in tools.items()}
-    if row.curl:
-        argv_for["curl"] = row.curl
+    if row.floor:
+        argv_for["floor"] = row.floor
     log = bench.work / "run.log"
     for _ in range(runs):
-        for tool, argv in argv_for.items():  # interleaved: ours, upstream, curl, ours, …
+        for tool, argv in argv_for.items():  # interleaved: ours, upstream, floor, ours, …
             if tool in outcome.failed:
                 continue
             row.reset()
@@ -459,14 +459,14 @@ def cpu(samples: list[Sample] | None) -> str:
 def table_line(row: Row, out: Outcome) -> str:
     if out.skipped:
         return f"| {row.title} | {out.skipped} | — | — | — | — | — |"
-    ours, up, curl = (out.samples.get(t) for t in ("ours", "upstream", "curl"))
+    ours, up, floor = (out.samples.get(t) for t in ("ours", "upstream", "floor"))
     cells = [
         row.title,
         cell(ours, row.rss, out.failed.get("ours", "")),
         cell(up, row.rss, out.failed.get("upstream", "")),
         ratio(up, ours, row.rss),
-        cell(curl, row.rss, out.failed.get("curl", "")) if row.curl else "—",
-        ratio(ours, curl, row.rss) if row.curl else "—",
+        cell(floor, row.rss, out.failed.get("floor", "")) if row.floor else "—",
+        ratio(ours, floor, row.rss) if row.floor else "—",
         f"{cpu(ours)} / {cpu(up)} s",
     ]
     return "| " + " | ".join(cells) + " |"
