@@ -1,7 +1,7 @@
 """``S3.Config.Config``: the ``.s3cfg`` model under the name s3cmd scripts import.
 
 Holds every option as an attribute with s3cmd's defaults, reads and writes the
-config file, and is where credentials are obtained (``credential_source()``).
+config file, and is where credentials are obtained (``refreshing_credentials()``).
 Thin: parsing lives in ``S3.settings``, credential sources in ``S3.credentials``.
 
 Reads: the config file given to it; ``$NAME`` values from the environment.
@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from S3.credentials.context import ProviderContext
-from S3.credentials.model import Credentials
-from S3.credentials.refreshing import CredentialSource
+from S3.credentials.refreshing import RefreshingCredentials
 from S3.errors import ConfigError
+from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.settings import s3cfg
 from S3.settings.model import Settings
@@ -118,14 +118,14 @@ class Config:
         cache = default_cache(runtime) if self.credentials_cache else None
         return provider_context(config=self, runtime=runtime, transport=transport, profile=profile, cache=cache)
 
-    def credential_source(
+    def refreshing_credentials(
         self,
         *,
         runtime: Runtime | None = None,
         cli: Mapping[str, str] | None = None,
         on_new: Callable[[Credentials], None] | None = None,
         context: ProviderContext | None = None,
-    ) -> CredentialSource:
+    ) -> RefreshingCredentials:
         """The refreshing credential holder for this configuration (see ``S3.credentials.defaults``).
 
         ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction).
@@ -134,7 +134,7 @@ class Config:
 
         ctx = context or self.provider_context(runtime=runtime)
         chain = default_chain(ctx=ctx, config=self, cli=cli or {})
-        return CredentialSource(chain, clock=ctx.runtime.clock, on_new=on_new,
+        return RefreshingCredentials(chain, clock=ctx.runtime.clock, on_new=on_new,
                                 on_rejected=ctx.cache.stop_reading if ctx.cache else None)
 
 

@@ -17,7 +17,7 @@ from typing import IO
 
 from S3.Config import Config
 from S3.credentials.context import ProviderContext
-from S3.credentials.refreshing import CredentialSource
+from S3.credentials.refreshing import RefreshingCredentials
 from S3.output import log
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
@@ -37,7 +37,7 @@ class Context:
     stdin: IO[bytes] = field(default_factory=lambda: sys.stdin.buffer)
     stdout_bytes: IO[bytes] = field(default_factory=lambda: sys.stdout.buffer)
     _client: S3Client | None = None
-    _credentials: CredentialSource | None = None
+    _credentials: RefreshingCredentials | None = None
     _limiter: RateLimiter | None = None
     _provider_context: ProviderContext | None = None
     # reentrant: client() builds credentials(), which builds provider_context()
@@ -70,13 +70,13 @@ class Context:
                 )
             return self._provider_context
 
-    def credentials(self) -> CredentialSource:
+    def credentials(self) -> RefreshingCredentials:
         with self._build_lock:
             if self._credentials is None:
                 self._credentials = self._build_credentials()
             return self._credentials
 
-    def _build_credentials(self) -> CredentialSource:
+    def _build_credentials(self) -> RefreshingCredentials:
         cli = {
             "access_key": self.options.access_key or "",
             "secret_key": self.options.secret_key or "",
@@ -84,7 +84,7 @@ class Context:
         }
         log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
                             str(self.config.access_token))
-        return self.config.credential_source(
+        return self.config.refreshing_credentials(
             cli=cli,
             on_new=lambda creds: log.register_secret(*creds.secrets()),
             context=self.provider_context(),

@@ -1,20 +1,12 @@
-"""Credentials: the value, the provider interface, the chain and the refreshing holder.
+"""Credentials: the provider interface, the chain, the refreshing holder and one module per
+source (the value itself, ``Credentials``, lives in the shared leaf ``S3.identity``).
 
-One module per source. The chain tries sources in order and moves on only when a
-source is *not configured*; a configured source that fails stops the chain with
-its own error (see chain.py).
+The chain tries sources in order and moves on only when a source is *not configured*; a
+configured source that fails stops the chain with its own error (see chain.py).
 """
 
 from S3.credentials.base import CredentialsProvider
-from S3.credentials.errors import CredentialsError, CredentialsNotLoaded, NoCredentialsError
-from S3.credentials.model import Credentials
-from S3.credentials.refreshing import CredentialSource
+from S3.credentials.errors import CredentialsNotLoaded, NoCredentialsError
+from S3.credentials.refreshing import RefreshingCredentials
 
-__all__ = [
-    "CredentialSource",
-    "Credentials",
-    "CredentialsError",
-    "CredentialsNotLoaded",
-    "CredentialsProvider",
-    "NoCredentialsError",
-]
+__all__ = ["CredentialsNotLoaded", "CredentialsProvider", "NoCredentialsError", "RefreshingCredentials"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from S3.credentials.model import Credentials
+from S3.identity.model import Credentials
 
 
 class CredentialsProvider(Protocol):

@@ -28,8 +28,8 @@ from datetime import timedelta
 from typing import Any
 
 from S3.atomic import write_atomically_at
-from S3.credentials.model import Credentials
-from S3.credentials.timestamps import format_timestamp, parse_timestamp
+from S3.identity.model import Credentials
+from S3.identity.timestamps import format_timestamp, parse_timestamp
 from S3.runtime import Clock
 
 log = logging.getLogger("s3cmd.credentials")
@@ -82,7 +82,7 @@ def parse_entry(data: object) -> Credentials:
         secret_key=_text(data, "SecretAccessKey", required=True),
         session_token=_text(data, "SessionToken", required=False),
         expiry=expiry,
-        source=_text(data, "Source", required=False),
+        origin=_text(data, "Source", required=False),
     )
 
 
@@ -195,7 +195,7 @@ class CredentialCache:
             "SecretAccessKey": creds.secret_key,
             "SessionToken": creds.session_token,
             "Expiration": format_timestamp(creds.expiry),
-            "Source": creds.source,
+            "Source": creds.origin,
         }
         dir_fd = self._open_directory(create=True)
         if dir_fd is None:

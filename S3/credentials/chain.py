@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from S3.credentials.base import CredentialsProvider
 from S3.credentials.errors import Attempt, CredentialsNotLoaded, NoCredentialsError
-from S3.credentials.model import Credentials
+from S3.identity.model import Credentials
 
 
 @dataclass(frozen=True)

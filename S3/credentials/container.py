@@ -24,8 +24,8 @@ from S3 import ExitCodes
 from S3.credentials.common import read_token
 from S3.credentials.context import ProviderContext
 from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration, ProviderFailed
-from S3.credentials.model import Credentials
-from S3.credentials.timestamps import parse_timestamp
+from S3.identity.model import Credentials
+from S3.identity.timestamps import parse_timestamp
 from S3.transport.errors import TransportError
 from S3.transport.retry import RetryPolicy
 
@@ -129,4 +129,4 @@ class ContainerProvider:
         except ValueError:
             raise ProviderFailed(NAME, f"container credentials endpoint {url} sent a bad Expiration") from None
         return Credentials(str(data["AccessKeyId"]), str(data["SecretAccessKey"]), str(data["Token"]), expiry,
-                           source=f"{NAME}: {url}")
+                           origin=f"{NAME}: {url}")

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from S3.credentials.errors import CredentialsNotLoaded
-from S3.credentials.model import Credentials
 from S3.credentials.static import StaticProvider
+from S3.identity.model import Credentials
 
 NAME = "environment"
 

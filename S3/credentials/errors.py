@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from S3 import ExitCodes
-from S3.errors import S3cmdError
+from S3.identity.errors import CredentialsError
 
 
 class CredentialsNotLoaded(Exception):
@@ -19,18 +19,6 @@ class CredentialsNotLoaded(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class CredentialsError(S3cmdError):
-    """A configured source could not give credentials."""
-
-    exit_code = ExitCodes.EX_CONFIG
-
-    def __init__(self, source: str, message: str, *, exit_code: int | None = None) -> None:
-        super().__init__(f"{source}: {message}" if source else message)
-        self.source = source
-        if exit_code is not None:
-            self.exit_code = exit_code
 
 
 class InvalidConfiguration(CredentialsError):
@@ -43,9 +31,13 @@ class ProviderFailed(CredentialsError):
     exit_code = ExitCodes.EX_TEMPFAIL
 
 
+class StsFailed(CredentialsError):
+    """The source asked STS for credentials and STS failed (``__cause__`` is the ``StsError``)."""
+
+
 @dataclass(frozen=True)
 class Attempt:
-    source: str
+    provider: str
     reason: str
 
 
@@ -53,7 +45,7 @@ class NoCredentialsError(CredentialsError):
     """No source is configured at all."""
 
     def __init__(self, attempts: Sequence[Attempt]) -> None:
-        tried = "; ".join(f"{a.source}: {a.reason}" for a in attempts)
+        tried = "; ".join(f"{a.provider}: {a.reason}" for a in attempts)
         super().__init__(
             "",
             "No credentials found. Set access_key/secret_key in the config file "

@@ -23,8 +23,8 @@ from datetime import timedelta
 
 from S3.credentials.context import ProviderContext
 from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration, ProviderFailed
-from S3.credentials.model import Credentials
-from S3.credentials.timestamps import parse_timestamp
+from S3.identity.model import Credentials
+from S3.identity.timestamps import parse_timestamp
 from S3.transport.errors import TransportError
 from S3.transport.http import Response
 
@@ -132,4 +132,4 @@ class ImdsProvider:
                         "metadata recovers", expiry.isoformat(), extended.isoformat())
             expiry = extended
         return Credentials(str(data["AccessKeyId"]), str(data["SecretAccessKey"]), str(data["Token"]), expiry,
-                           source=f"{NAME}: role {role} at {base}")
+                           origin=f"{NAME}: role {role} at {base}")

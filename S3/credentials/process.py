@@ -18,8 +18,8 @@ from S3.credentials.cache import digest
 from S3.credentials.common import cached
 from S3.credentials.context import ProviderContext
 from S3.credentials.errors import InvalidConfiguration, ProviderFailed
-from S3.credentials.model import Credentials
-from S3.credentials.timestamps import parse_timestamp
+from S3.identity.model import Credentials
+from S3.identity.timestamps import parse_timestamp
 
 TIMEOUT = 60.0
 
@@ -31,16 +31,16 @@ class CredentialProcess:
     profile: str
 
     @property
-    def source(self) -> str:
+    def name(self) -> str:
         return f"credential_process (profile {self.profile})"
 
     def load(self) -> Credentials:
         try:
             argv = shlex.split(self.command)
         except ValueError as bad:
-            raise InvalidConfiguration(self.source, f"cannot parse the command: {bad}") from None
+            raise InvalidConfiguration(self.name, f"cannot parse the command: {bad}") from None
         if not argv:
-            raise InvalidConfiguration(self.source, "credential_process is empty")
+            raise InvalidConfiguration(self.name, "credential_process is empty")
         return cached(self.ctx, {"kind": "credential_process", "command": digest(self.command)},
                       lambda: self._run(argv))
 
@@ -48,31 +48,31 @@ class CredentialProcess:
         try:
             done = self.ctx.run_process(argv, TIMEOUT, dict(self.ctx.env))
         except FileNotFoundError:
-            raise InvalidConfiguration(self.source, f"command not found: {argv[0]}") from None
+            raise InvalidConfiguration(self.name, f"command not found: {argv[0]}") from None
         except PermissionError:
-            raise InvalidConfiguration(self.source, f"command is not executable: {argv[0]}") from None
+            raise InvalidConfiguration(self.name, f"command is not executable: {argv[0]}") from None
         except subprocess.TimeoutExpired:
-            raise ProviderFailed(self.source, f"{argv[0]} did not finish within {TIMEOUT:.0f} s") from None
+            raise ProviderFailed(self.name, f"{argv[0]} did not finish within {TIMEOUT:.0f} s") from None
         if done.returncode != 0:
             stderr = done.stderr.strip().splitlines()
             detail = stderr[-1][:300] if stderr else "no message on stderr"
-            raise ProviderFailed(self.source, f"{argv[0]} exited with {done.returncode}: {detail}")
+            raise ProviderFailed(self.name, f"{argv[0]} exited with {done.returncode}: {detail}")
         try:
             data = json.loads(done.stdout)
         except ValueError:
-            raise ProviderFailed(self.source, f"{argv[0]} printed something that is not JSON") from None
+            raise ProviderFailed(self.name, f"{argv[0]} printed something that is not JSON") from None
         if not isinstance(data, dict):
-            raise ProviderFailed(self.source, f"{argv[0]} printed JSON that is not an object")
+            raise ProviderFailed(self.name, f"{argv[0]} printed JSON that is not an object")
         if data.get("Version") != 1:
-            raise ProviderFailed(self.source, f"{argv[0]} printed Version {data.get('Version')!r}; only 1 is supported")
+            raise ProviderFailed(self.name, f"{argv[0]} printed Version {data.get('Version')!r}; only 1 is supported")
         missing = [k for k in ("AccessKeyId", "SecretAccessKey") if not data.get(k)]
         if missing:
-            raise ProviderFailed(self.source, f"{argv[0]} printed no {', '.join(missing)}")
+            raise ProviderFailed(self.name, f"{argv[0]} printed no {', '.join(missing)}")
         expiry = None
         if data.get("Expiration"):
             try:
                 expiry = parse_timestamp(str(data["Expiration"]))
             except ValueError:
-                raise ProviderFailed(self.source, f"{argv[0]} printed a bad Expiration") from None
+                raise ProviderFailed(self.name, f"{argv[0]} printed a bad Expiration") from None
         return Credentials(str(data["AccessKeyId"]), str(data["SecretAccessKey"]), str(data.get("SessionToken", "")),
-                           expiry, source=self.source)
+                           expiry, origin=self.name)

@@ -22,16 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from S3.credentials.cache import digest
-from S3.credentials.common import cached, check_role_arn, default_session_name, sts_client
+from S3.credentials.common import cached, check_role_arn, default_session_name, sts_client, sts_failures
 from S3.credentials.context import ProviderContext
 from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration
-from S3.credentials.model import Credentials
 from S3.credentials.process import CredentialProcess
 from S3.credentials.profile_files import Profiles
 from S3.credentials.profile_files import load as load_profiles
 from S3.credentials.profile_plan import BaseSource, ChainPlan, RoleStep, has_credentials, plan
 from S3.credentials.static import StaticProvider
 from S3.credentials.web_identity import WebIdentity
+from S3.identity.model import Credentials
 from S3.sts.endpoints import looks_like_region
 
 NAME = "profile"
@@ -84,11 +84,16 @@ class ProfileProvider:
         creds = self._base(chain.base, region)
         for step in chain.roles:
             creds = self._assume(step, creds, region)
-        return replace(creds, source=f"{NAME}: {chain.describe()}")
+        return replace(creds, origin=f"{NAME}: {chain.describe()}")
 
     def _assume(self, step: RoleStep, source_creds: Credentials, region: str) -> Credentials:
         """One hop: AssumeRole signed with the previous hop's credentials (cached like every STS answer)."""
-        role_arn = check_role_arn(step.role_arn, f"profile {step.profile}", setting="role_arn")
+        provider = f"profile {step.profile}"
+        role_arn = check_role_arn(step.role_arn, provider, setting="role_arn")
+        with sts_failures(provider):
+            return self._assume_role(step, role_arn, source_creds, region)
+
+    def _assume_role(self, step: RoleStep, role_arn: str, source_creds: Credentials, region: str) -> Credentials:
         client = sts_client(self.ctx, role_arn=role_arn, region=region)
         key = {"kind": "assume-role", "role": role_arn, "session": step.session_name,
                "endpoint": client.endpoint.url, "external_id": step.external_id,
@@ -96,28 +101,28 @@ class ProfileProvider:
                "source": digest(source_creds.access_key + source_creds.session_token)}
         return cached(self.ctx, key, lambda: client.assume_role(
             keys=source_creds, role_arn=role_arn, session_name=step.session_name or self._session,
-            source=f"profile {step.profile}", external_id=step.external_id, duration=step.duration_seconds,
+            external_id=step.external_id, duration=step.duration_seconds,
         ))
 
     def _base(self, base: BaseSource, region: str) -> Credentials:
         settings = base.settings
-        source = f"profile {base.profile}"
+        provider = f"profile {base.profile}"
         if base.kind == "static":
-            return StaticProvider(name=source, access_key=settings.get("aws_access_key_id", ""),
+            return StaticProvider(name=provider, access_key=settings.get("aws_access_key_id", ""),
                                   secret_key=settings.get("aws_secret_access_key", ""),
                                   session_token=settings.get("aws_session_token", ""),
                                   secret_hint="aws_secret_access_key").load()
         if base.kind == "web_identity":
-            role_arn = check_role_arn(settings.get("role_arn", ""), source, setting="role_arn")
+            role_arn = check_role_arn(settings.get("role_arn", ""), provider, setting="role_arn")
             explicit = settings.get("role_session_name", "")
             return WebIdentity(self.ctx, role_arn, settings["web_identity_token_file"], explicit or self._session,
-                               source=source, region=region, session_is_default=not explicit,
+                               provider=provider, region=region, session_is_default=not explicit,
                                token_setting="web_identity_token_file").load()
         if base.kind == "process":
             return CredentialProcess(self.ctx, settings["credential_process"], base.profile).load()
-        return self._named_source(base.kind, source)
+        return self._named_source(base.kind, provider)
 
-    def _named_source(self, kind: str, source: str) -> Credentials:
+    def _named_source(self, kind: str, provider: str) -> Credentials:
         from S3.credentials.container import ContainerProvider
         from S3.credentials.environment import EnvironmentProvider
         from S3.credentials.imds import ImdsProvider
@@ -128,4 +133,4 @@ class ProfileProvider:
         try:
             return provider.load()
         except CredentialsNotLoaded as missing:
-            raise InvalidConfiguration(source, f"credential_source {kind} has no credentials: {missing.reason}") from None
+            raise InvalidConfiguration(provider, f"credential_source {kind} has no credentials: {missing.reason}") from None

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from S3.credentials.base import CredentialsProvider
-from S3.credentials.errors import CredentialsError, ProviderFailed
-from S3.credentials.model import Credentials
+from S3.credentials.errors import ProviderFailed
+from S3.identity.errors import CredentialsError
+from S3.identity.model import Credentials
 from S3.runtime import Clock, utc_now
 
 log = logging.getLogger("s3cmd.credentials")
@@ -30,7 +31,7 @@ ADVISORY_REFRESH = timedelta(minutes=15)
 MANDATORY_REFRESH = timedelta(minutes=10)
 
 
-class CredentialSource:
+class RefreshingCredentials:
     """Lazily loads from a provider and keeps the result fresh; thread-safe."""
 
     def __init__(
@@ -51,7 +52,6 @@ class CredentialSource:
         self._mandatory = mandatory
         self._current: Credentials | None = None
         self._lock = threading.Lock()
-        self.refresh_count = 0
 
     @property
     def provider_name(self) -> str:
@@ -112,5 +112,4 @@ class CredentialSource:
             raise ProviderFailed(self._provider.name, "returned credentials that have already expired")
         if self._on_new is not None:
             self._on_new(fresh)
-        self.refresh_count += 1
         self._current = fresh

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration
-from S3.credentials.model import Credentials
+from S3.identity.model import Credentials
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class StaticProvider:
             access_key=self.access_key.strip(),
             secret_key=self.secret_key.strip(),
             session_token=self.session_token.strip(),
-            source=self.name,
+            origin=self.name,
         )
 
     def __repr__(self) -> str:

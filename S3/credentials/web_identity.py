@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from S3.credentials.cache import digest
-from S3.credentials.common import cached, check_role_arn, default_session_name, read_token, sts_client
+from S3.credentials.common import cached, check_role_arn, default_session_name, read_token, sts_client, sts_failures
 from S3.credentials.context import ProviderContext
 from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration
-from S3.credentials.model import Credentials
+from S3.identity.model import Credentials
 
 NAME = "web-identity"
 
@@ -36,14 +36,18 @@ class WebIdentity:
     role_arn: str
     token_file: str
     session_name: str
-    source: str = NAME
+    provider: str = NAME  # the name errors start with
     region: str = ""
     duration: int | None = None
     session_is_default: bool = False
     token_setting: str = "AWS_WEB_IDENTITY_TOKEN_FILE"  # named in errors: the variable or profile key to fix
 
     def load(self) -> Credentials:
-        token = read_token(self.ctx, self.token_file, self.source, setting=self.token_setting)
+        token = read_token(self.ctx, self.token_file, self.provider, setting=self.token_setting)
+        with sts_failures(self.provider):
+            return self._fetch(token)
+
+    def _fetch(self, token: str) -> Credentials:
         client = sts_client(self.ctx, role_arn=self.role_arn, region=self.region)
         # A generated session name changes with every process; it must not split the cache.
         session_key = "" if self.session_is_default else self.session_name
@@ -52,12 +56,11 @@ class WebIdentity:
 
         def fetch() -> Credentials:
             return client.assume_role_with_web_identity(
-                role_arn=self.role_arn, session_name=self.session_name, token=token, source=self.source,
-                duration=self.duration,
+                role_arn=self.role_arn, session_name=self.session_name, token=token, duration=self.duration,
             )
 
         creds = cached(self.ctx, key, fetch)
-        return replace(creds, source=f"{NAME}: role {self.role_arn}, token file {self.token_file}")
+        return replace(creds, origin=f"{NAME}: role {self.role_arn}, token file {self.token_file}")
 
 
 @dataclass

@@ -25,9 +25,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
 
-from S3.credentials.model import Credentials
-from S3.credentials.refreshing import CredentialSource
+from S3.credentials.refreshing import RefreshingCredentials
 from S3.errors import ParameterError, TransferError
+from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.s3 import xml
 from S3.s3.addressing import Endpoint, Location
@@ -92,7 +92,7 @@ class S3Client:
         *,
         endpoint: Endpoint,
         transport: HttpClient,
-        credentials: CredentialSource,
+        credentials: RefreshingCredentials,
         settings: ClientSettings,
         runtime: Runtime,
     ) -> None:

@@ -3,58 +3,29 @@
 ``AssumeRoleWithWebIdentity`` is unsigned, as the API requires; ``AssumeRole`` and
 ``GetCallerIdentity`` are SigV4-signed with the caller's credentials (token
 included). Throttling, 5xx, dropped connections and ``IDPCommunicationError``
-are retried with jittered backoff; anything else comes back as ``StsError``
-carrying STS's code and message verbatim.
+are retried with jittered backoff (``RetryPolicy.for_sts``); every failure is an
+``StsError`` (``S3.sts.errors``) carrying STS's code and message verbatim.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
-from S3 import ExitCodes
-from S3.credentials.errors import CredentialsError
-from S3.credentials.model import Credentials
-from S3.credentials.timestamps import parse_timestamp
+from S3.identity.model import Credentials
+from S3.identity.timestamps import parse_timestamp
 from S3.runtime import Runtime
 from S3.signing import sigv4
-from S3.sts.endpoints import StsEndpoint
+from S3.sts.endpoints import StsEndpoint, resolve
+from S3.sts.errors import StsConfigError, StsMalformedAnswer, StsRejected, StsThrottled, StsUnreachable
 from S3.transport.errors import TransportError
 from S3.transport.http import HttpClient
-from S3.transport.retry import RetryPolicy, is_retryable_answer, parse_retry_after
+from S3.transport.retry import Again, RetryPolicy, is_retryable_answer, parse_retry_after, run
 
-log = logging.getLogger("s3cmd.sts")
 VERSION = "2011-06-15"
-
-# STS error code → exit code: what the user must change.
-_DENIED = frozenset({"AccessDenied", "InvalidIdentityToken", "ExpiredTokenException", "IDPRejectedClaim",
-                     "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken"})
-_CONFIG = frozenset({"RegionDisabledException", "MalformedPolicyDocument", "PackedPolicyTooLarge",
-                     "ValidationError", "InvalidParameterValue", "InvalidAction"})
-
-
-class StsError(CredentialsError):
-    """STS answered with an error; ``code`` and ``sts_message`` are STS's own."""
-
-    def __init__(self, *, source: str, status: int, code: str, message: str, endpoint: str, hint: str = "") -> None:
-        text = f"STS {endpoint} refused: {code or status}: {message}" + (f" ({hint})" if hint else "")
-        if code in _CONFIG:
-            exit_code = ExitCodes.EX_CONFIG
-        elif code in _DENIED or status == 403:
-            exit_code = ExitCodes.EX_ACCESSDENIED
-        elif status == 400:
-            exit_code = ExitCodes.EX_CONFIG
-        else:
-            exit_code = ExitCodes.EX_TEMPFAIL
-        super().__init__(source, text, exit_code=exit_code)
-        self.code = code
-        self.sts_message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -62,14 +33,6 @@ class CallerIdentity:
     account: str
     arn: str
     user_id: str
-
-
-_HINTS = {
-    "InvalidIdentityToken": "is the cluster's OIDC provider registered in IAM, with audience sts.amazonaws.com?",
-    "AccessDenied": "check the role's trust policy: its :sub and :aud conditions must match the service account",
-    "ExpiredTokenException": "the web identity token has expired; the kubelet refreshes it, check the projected volume",
-    "RegionDisabledException": "activate STS in this region (IAM → Account settings) or set another AWS_REGION",
-}
 
 
 def _strip(tree: ET.Element) -> ET.Element:
@@ -86,6 +49,15 @@ def _text(node: ET.Element | None, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+def _error(body: bytes) -> tuple[str, str]:
+    try:
+        tree = _strip(ET.fromstring(body))
+    except ET.ParseError:
+        return "", ""
+    node = tree if tree.tag == "Error" else tree.find(".//Error")
+    return _text(node, "Code"), _text(node, "Message")
+
+
 class StsClient:
     def __init__(self, *, endpoint: StsEndpoint, http: HttpClient, runtime: Runtime, max_retries: int = 4) -> None:
         self.endpoint = endpoint
@@ -93,91 +65,71 @@ class StsClient:
         self.runtime = runtime
         self.max_retries = max_retries
 
-    def _call(self, params: Mapping[str, str], *, source: str, keys: Credentials | None = None) -> ET.Element:
+    def _headers(self, body: bytes, keys: Credentials | None) -> dict[str, str]:
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "application/xml"}
+        if keys is None:
+            return headers
+        signed = sigv4.sign_headers(
+            method="POST",
+            canonical_uri="/",
+            query="",
+            headers={"host": urlsplit(self.endpoint.url).netloc, **headers},
+            payload_hash=hashlib.sha256(body).hexdigest(),
+            keys=sigv4.SigningKeys(keys.access_key, keys.secret_key, keys.session_token),
+            scope=sigv4.Scope(self.endpoint.region, "sts"),
+            now=self.runtime.clock(),  # re-signed on every attempt: a fresh date
+            add_content_sha256=False,
+        )
+        signed.pop("host", None)
+        return signed
+
+    def _call(self, params: Mapping[str, str], *, keys: Credentials | None = None) -> ET.Element:
         body = urlencode({**params, "Version": VERSION}).encode("ascii")
-        url = self.endpoint.url + "/"
-        host = urlsplit(url).netloc
-        policy = RetryPolicy(max_retries=self.max_retries, base_delay=0.5, max_delay=10.0)
-        action = params["Action"]
-        while True:
-            headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "application/xml"}
-            if keys is not None:
-                headers = sigv4.sign_headers(
-                    method="POST",
-                    canonical_uri="/",
-                    query="",
-                    headers={"host": host, **headers},
-                    payload_hash=hashlib.sha256(body).hexdigest(),
-                    keys=sigv4.SigningKeys(keys.access_key, keys.secret_key, keys.session_token),
-                    scope=sigv4.Scope(self.endpoint.region, "sts"),
-                    now=self.runtime.clock(),
-                    add_content_sha256=False,
-                )
-                headers.pop("host", None)
+        action, endpoint = params["Action"], str(self.endpoint)
+
+        def attempt(number: int) -> ET.Element | Again:
             try:
-                answer = self.http.send("POST", url, headers=headers, body=body)
+                answer = self.http.send("POST", self.endpoint.url + "/", headers=self._headers(body, keys), body=body)
             except TransportError as failed:
-                if failed.retryable and not policy.exhausted:
-                    policy = self._wait(policy, action, str(failed))
-                    continue
-                raise CredentialsError(
-                    source,
-                    f"STS at {self.endpoint} is unreachable after {policy.attempt + 1} attempts ({failed}); "
-                    "in a private cluster set AWS_REGION so the regional endpoint (and its VPC endpoint) is used",
-                    exit_code=getattr(failed, "exit_code", ExitCodes.EX_TEMPFAIL),
-                ) from None
+                unreachable = StsUnreachable(endpoint=endpoint, attempts=number, cause=str(failed),
+                                             exit_code=failed.exit_code)
+                if not failed.retryable:
+                    raise unreachable from None
+                return Again(unreachable, f"STS {action} ({failed})")
             if answer.status == 200:
                 try:
                     return _strip(ET.fromstring(answer.body))
                 except ET.ParseError:
-                    raise CredentialsError(
-                        source, f"STS at {self.endpoint} answered {action} with malformed XML",
-                        exit_code=ExitCodes.EX_TEMPFAIL,
-                    ) from None
-            code, message = self._error(answer.body)
-            if is_retryable_answer(answer.status, code) and not policy.exhausted:
-                policy = self._wait(policy, action, f"{answer.status} {code}",
-                                    retry_after=parse_retry_after(answer.headers.get("Retry-After")))
-                continue
-            raise StsError(source=source, status=answer.status, code=code, message=message or answer.reason,
-                           endpoint=str(self.endpoint), hint=_HINTS.get(code, ""))
+                    raise StsMalformedAnswer(f"STS at {endpoint} answered {action} with malformed XML") from None
+            code, message = _error(answer.body)
+            fields = {"status": answer.status, "code": code, "message": message or answer.reason, "endpoint": endpoint}
+            if not is_retryable_answer(answer.status, code):
+                raise StsRejected(**fields)
+            return Again(StsThrottled(**fields), f"STS {action} ({answer.status} {code})",
+                         retry_after=parse_retry_after(answer.headers.get("Retry-After")))
 
-    @staticmethod
-    def _error(body: bytes) -> tuple[str, str]:
-        try:
-            tree = _strip(ET.fromstring(body))
-        except ET.ParseError:
-            return "", ""
-        node = tree if tree.tag == "Error" else tree.find(".//Error")
-        return _text(node, "Code"), _text(node, "Message")
+        return run(attempt, policy=RetryPolicy.for_sts(self.max_retries), pacer=self.runtime)
 
-    def _wait(self, policy: RetryPolicy, action: str, why: str, *, retry_after: float | None = None) -> RetryPolicy:
-        delay = policy.delay(self.runtime.random(), retry_after=retry_after)
-        # INFO, not WARNING: a retry that succeeds is not the user's problem; one that
-        # does not ends in a single ERROR line that says how often it was tried.
-        log.info("STS %s failed (%s); retrying in %.1f s", action, why, delay)
-        self.runtime.sleep(delay)
-        return policy.increment()
-
-    @staticmethod
-    def _credentials(tree: ET.Element, *, source: str) -> tuple[Credentials, str]:
+    def _credentials(self, tree: ET.Element, *, origin: str) -> Credentials:
         node = tree.find(".//Credentials")
         fields = {name: _text(node, name) for name in ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")}
         missing = [name for name, value in fields.items() if not value]
         if missing:
-            raise CredentialsError(source, f"STS answer lacks {', '.join(missing)}", exit_code=ExitCodes.EX_TEMPFAIL)
-        expiry: datetime = parse_timestamp(fields["Expiration"])
-        creds = Credentials(fields["AccessKeyId"], fields["SecretAccessKey"], fields["SessionToken"], expiry, source)
-        return creds, _text(tree, ".//AssumedRoleUser/Arn")
+            raise StsMalformedAnswer(f"STS at {self.endpoint} answered without {', '.join(missing)}")
+        try:
+            expiry = parse_timestamp(fields["Expiration"])
+        except ValueError:
+            raise StsMalformedAnswer(f"STS at {self.endpoint} answered a bad Expiration") from None
+        return Credentials(fields["AccessKeyId"], fields["SecretAccessKey"], fields["SessionToken"], expiry, origin)
 
     def assume_role_with_web_identity(
-        self, *, role_arn: str, session_name: str, token: str, source: str, duration: int | None = None
+        self, *, role_arn: str, session_name: str, token: str, duration: int | None = None
     ) -> Credentials:
         params = {"Action": "AssumeRoleWithWebIdentity", "RoleArn": role_arn, "RoleSessionName": session_name,
                   "WebIdentityToken": token}
         if duration:
             params["DurationSeconds"] = str(duration)
-        return self._credentials(self._call(params, source=source), source=source)[0]
+        return self._credentials(self._call(params), origin=f"STS: role {role_arn} (web identity)")
 
     def assume_role(
         self,
@@ -185,7 +137,6 @@ class StsClient:
         keys: Credentials,
         role_arn: str,
         session_name: str,
-        source: str,
         external_id: str = "",
         duration: int | None = None,
     ) -> Credentials:
@@ -194,8 +145,34 @@ class StsClient:
             params["ExternalId"] = external_id
         if duration:
             params["DurationSeconds"] = str(duration)
-        return self._credentials(self._call(params, source=source, keys=keys), source=source)[0]
+        return self._credentials(self._call(params, keys=keys), origin=f"STS: role {role_arn}")
 
     def get_caller_identity(self, keys: Credentials) -> CallerIdentity:
-        tree = self._call({"Action": "GetCallerIdentity"}, source="whoami", keys=keys)
+        tree = self._call({"Action": "GetCallerIdentity"}, keys=keys)
         return CallerIdentity(_text(tree, ".//Account"), _text(tree, ".//Arn"), _text(tree, ".//UserId"))
+
+
+def max_retries(env: Mapping[str, str]) -> int:
+    """``AWS_MAX_ATTEMPTS`` (total attempts, default 5) as a number of retries."""
+    raw = env.get("AWS_MAX_ATTEMPTS", "").strip()
+    try:
+        attempts = int(raw) if raw else 5
+    except ValueError:
+        raise StsConfigError(f"AWS_MAX_ATTEMPTS must be a whole number, not {raw!r}") from None
+    return max(0, attempts - 1)
+
+
+def client_for(
+    *, region: str, http: HttpClient, runtime: Runtime, configured: str = "", role_arn: str = ""
+) -> StsClient:
+    """The client for the endpoint that ``region``, the environment and the ``sts_endpoint`` setting
+    (``configured``) select (see ``S3.sts.endpoints``)."""
+    endpoint = resolve(region=region, env=runtime.env, configured=configured, role_arn=role_arn)
+    return StsClient(endpoint=endpoint, http=http, runtime=runtime, max_retries=max_retries(runtime.env))
+
+
+def caller_identity(
+    keys: Credentials, *, region: str, http: HttpClient, runtime: Runtime, configured: str = ""
+) -> CallerIdentity:
+    """Whom ``keys`` belong to (GetCallerIdentity): ``whoami``."""
+    return client_for(region=region, http=http, runtime=runtime, configured=configured).get_caller_identity(keys)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from S3.credentials.errors import InvalidConfiguration
+from S3.sts.errors import StsConfigError
 
 GLOBAL_URL = "https://sts.amazonaws.com"
 LEGACY_GLOBAL_REGIONS = frozenset(
@@ -35,7 +35,6 @@ _PARTITIONS = (
     (re.compile(r"^eusc-\w+-\d+$"), "amazonaws.eu", "", "aws-eusc"),
 )
 _REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
-SOURCE = "STS endpoint"
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
         return False
     if value == "true":
         return True
-    raise InvalidConfiguration(SOURCE, f"{name} must be true or false, not {value!r}")
+    raise StsConfigError(f"{name} must be true or false, not {value!r}")
 
 
 def _suffixes(region: str) -> tuple[str, str]:
@@ -76,7 +75,7 @@ def resolve(*, region: str, env: Mapping[str, str], configured: str = "", role_a
     """The endpoint for ``region`` ("" when unknown) under the environment's settings."""
     mode = env.get("AWS_STS_REGIONAL_ENDPOINTS", "regional").strip().lower() or "regional"
     if mode not in ("regional", "legacy"):
-        raise InvalidConfiguration(SOURCE, f"AWS_STS_REGIONAL_ENDPOINTS must be 'regional' or 'legacy', not {mode!r}")
+        raise StsConfigError(f"AWS_STS_REGIONAL_ENDPOINTS must be 'regional' or 'legacy', not {mode!r}")
     override = (
         env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL") or env.get("AWS_STS_ENDPOINT") or configured
     ).strip()
@@ -88,20 +87,19 @@ def resolve(*, region: str, env: Mapping[str, str], configured: str = "", role_a
     if not region:
         partition = partition_of_arn(role_arn) if role_arn else "aws"
         if partition != "aws" or fips:
-            raise InvalidConfiguration(
-                SOURCE,
+            raise StsConfigError(
                 f"no region is set, and the {partition} partition{' with FIPS' if fips else ''} has no global STS "
                 "endpoint; set AWS_REGION (or AWS_DEFAULT_REGION, or region in the profile)",
             )
         return StsEndpoint(GLOBAL_URL, "us-east-1")
     if not looks_like_region(region):
-        raise InvalidConfiguration(SOURCE, f"{region!r} is not an AWS region name (AWS_REGION / AWS_DEFAULT_REGION)")
+        raise StsConfigError(f"{region!r} is not an AWS region name (AWS_REGION / AWS_DEFAULT_REGION)")
     if region == "aws-global" or (mode == "legacy" and region in LEGACY_GLOBAL_REGIONS and not (fips or dualstack)):
         return StsEndpoint(GLOBAL_URL, "us-east-1")
     suffix, dualstack_suffix = _suffixes(region)
     if dualstack:
         if not dualstack_suffix:
-            raise InvalidConfiguration(SOURCE, f"region {region} has no dual-stack STS endpoint")
+            raise StsConfigError(f"region {region} has no dual-stack STS endpoint")
         host = f"sts{'-fips' if fips else ''}.{region}.{dualstack_suffix}"
     elif fips and not region.startswith("us-gov-"):
         host = f"sts-fips.{region}.{suffix}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from S3.credentials.cache import CredentialCache
-from S3.credentials.model import Credentials
+from S3.identity.model import Credentials
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 KEY = {"kind": "web-identity", "role": "arn:aws:iam::1:role/r", "token": "abc"}

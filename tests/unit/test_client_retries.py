@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from S3.credentials.model import Credentials
-from S3.credentials.refreshing import CredentialSource
+from S3.credentials.refreshing import RefreshingCredentials
 from S3.errors import TransferError
+from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client, multipart_etag
@@ -81,7 +81,7 @@ class Generations:
     def load(self) -> Credentials:
         self.count += 1
         return Credentials(f"AKIDGEN{self.count}", "secret", "token",
-                           expiry=datetime.now(timezone.utc) + timedelta(hours=1), source=self.name)
+                           expiry=datetime.now(timezone.utc) + timedelta(hours=1), origin=self.name)
 
 
 def make_client(host: str, provider, sleeps: list[float], *, retries: int = 5) -> S3Client:  # type: ignore[no-untyped-def]
@@ -89,7 +89,7 @@ def make_client(host: str, provider, sleeps: list[float], *, retries: int = 5) -
     return S3Client(
         endpoint=Endpoint(host, host, use_https=False),
         transport=RequestsTransport(TransportSettings(read_timeout=5, connect_timeout=2)),
-        credentials=CredentialSource(provider),
+        credentials=RefreshingCredentials(provider),
         settings=ClientSettings(max_retries=retries),
         runtime=runtime,
     )

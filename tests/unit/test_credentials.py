@@ -11,10 +11,11 @@ import pytest
 from S3.Config import Config
 from S3.credentials.chain import ProviderChain
 from S3.credentials.environment import EnvironmentProvider
-from S3.credentials.errors import CredentialsError, CredentialsNotLoaded, InvalidConfiguration, NoCredentialsError
-from S3.credentials.model import Credentials
-from S3.credentials.refreshing import CredentialSource
+from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration, NoCredentialsError
+from S3.credentials.refreshing import RefreshingCredentials
 from S3.credentials.static import StaticProvider
+from S3.identity.errors import CredentialsError
+from S3.identity.model import Credentials
 from S3.runtime import Runtime
 
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -32,7 +33,7 @@ def test_environment_standard_names_win_over_legacy() -> None:
     creds = EnvironmentProvider({"AWS_ACCESS_KEY_ID": "AKIDSTD", "AWS_ACCESS_KEY": "AKIDOLD",
                                  "AWS_SECRET_ACCESS_KEY": "std", "AWS_SECRET_KEY": "old",
                                  "AWS_SESSION_TOKEN": "tok", "AWS_SECURITY_TOKEN": "oldtok"}).load()
-    assert (creds.access_key, creds.secret_key, creds.session_token, creds.source) == ("AKIDSTD", "std", "tok", "environment")
+    assert (creds.access_key, creds.secret_key, creds.session_token, creds.origin) == ("AKIDSTD", "std", "tok", "environment")
     legacy = EnvironmentProvider({"AWS_ACCESS_KEY": "AKIDOLD", "AWS_SECRET_KEY": "old"}).load()
     assert (legacy.access_key, legacy.secret_key) == ("AKIDOLD", "old")
 
@@ -50,13 +51,13 @@ def test_chain_order_cli_then_config_then_environment() -> None:
     cfg.update_option("secret_key", "file-secret")
     env = {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret"}
     runtime = Runtime(env=env)
-    assert cfg.credential_source(runtime=runtime).snapshot().access_key == "AKIDFILE"
-    cli = cfg.credential_source(runtime=runtime, cli={"access_key": "AKIDCLI", "secret_key": "cli-secret"}).snapshot()
-    assert (cli.access_key, cli.source) == ("AKIDCLI", "command line")
+    assert cfg.refreshing_credentials(runtime=runtime).snapshot().access_key == "AKIDFILE"
+    cli = cfg.refreshing_credentials(runtime=runtime, cli={"access_key": "AKIDCLI", "secret_key": "cli-secret"}).snapshot()
+    assert (cli.access_key, cli.origin) == ("AKIDCLI", "command line")
     # --secret_key alone overrides only the secret, as in s3cmd
-    mixed = cfg.credential_source(runtime=runtime, cli={"secret_key": "other"}).snapshot()
+    mixed = cfg.refreshing_credentials(runtime=runtime, cli={"secret_key": "other"}).snapshot()
     assert (mixed.access_key, mixed.secret_key) == ("AKIDFILE", "other")
-    assert Config(env={}).credential_source(runtime=runtime).snapshot().source == "environment"
+    assert Config(env={}).refreshing_credentials(runtime=runtime).snapshot().origin == "environment"
 
 
 def test_chain_stops_at_a_broken_source_and_lists_attempts_when_empty() -> None:
@@ -102,24 +103,24 @@ class CountingProvider:
             self.loads += 1
             n = str(self.loads)
         # every field carries the generation number: a mixed triple proves a torn read
-        return Credentials(n, n, n, expiry=self.clock.now + self.lifetime, source=self.name)
+        return Credentials(n, n, n, expiry=self.clock.now + self.lifetime, origin=self.name)
 
 
 def test_refresh_windows() -> None:
     clock = FakeClock()
     provider = CountingProvider(clock)
-    source = CredentialSource(provider, clock=clock)
-    assert source.snapshot().access_key == "1"
+    holder = RefreshingCredentials(provider, clock=clock)
+    assert holder.snapshot().access_key == "1"
     clock.now = T0 + timedelta(minutes=44)  # 16 min left: still fresh
-    assert source.snapshot().access_key == "1"
+    assert holder.snapshot().access_key == "1"
     clock.now = T0 + timedelta(minutes=46)  # advisory window: refresh
-    assert source.snapshot().access_key == "2"
+    assert holder.snapshot().access_key == "2"
     provider.fail = True
     clock.now = T0 + timedelta(minutes=46 + 47)  # advisory for gen 2: failure is tolerated
-    assert source.snapshot().access_key == "2"
+    assert holder.snapshot().access_key == "2"
     clock.now = T0 + timedelta(minutes=46 + 51)  # mandatory: failure is raised
     with pytest.raises(CredentialsError):
-        source.snapshot()
+        holder.snapshot()
 
 
 def test_static_credentials_are_never_refreshed() -> None:
@@ -133,32 +134,32 @@ def test_static_credentials_are_never_refreshed() -> None:
             calls.append(1)
             return Credentials("AKID", "secret", "token-from-s3cfg")
 
-    source = CredentialSource(Static())
-    first = source.snapshot()
-    assert source.snapshot() is first
-    assert source.force_refresh(first) is first
+    holder = RefreshingCredentials(Static())
+    first = holder.snapshot()
+    assert holder.snapshot() is first
+    assert holder.force_refresh(first) is first
     assert len(calls) == 1
 
 
 def test_force_refresh_after_expired_token() -> None:
     clock = FakeClock()
-    source = CredentialSource(CountingProvider(clock), clock=clock)
-    stale = source.snapshot()
-    fresh = source.force_refresh(stale)
+    holder = RefreshingCredentials(CountingProvider(clock), clock=clock)
+    stale = holder.snapshot()
+    fresh = holder.force_refresh(stale)
     assert fresh.access_key == "2"
-    assert source.force_refresh(stale) is fresh  # another thread already refreshed: no second load
+    assert holder.force_refresh(stale) is fresh  # another thread already refreshed: no second load
 
 
 def test_concurrent_refresh_never_mixes_fields() -> None:
     clock = FakeClock()
     provider = CountingProvider(clock)
-    source = CredentialSource(provider, clock=clock)
+    holder = RefreshingCredentials(provider, clock=clock)
     errors: list[str] = []
     stop = threading.Event()
 
     def signer() -> None:
         while not stop.is_set():
-            creds = source.snapshot()
+            creds = holder.snapshot()
             if not (creds.access_key == creds.secret_key == creds.session_token):
                 errors.append(repr((creds.access_key, creds.secret_key, creds.session_token)))
 

@@ -16,11 +16,13 @@ import responses
 from S3.credentials.chain import ProviderChain
 from S3.credentials.container import ContainerProvider
 from S3.credentials.context import ProcessResult, ProviderContext
-from S3.credentials.errors import CredentialsError, CredentialsNotLoaded
+from S3.credentials.errors import CredentialsNotLoaded
 from S3.credentials.imds import ImdsProvider
 from S3.credentials.process import CredentialProcess
 from S3.credentials.web_identity import WebIdentityProvider
+from S3.identity.errors import CredentialsError
 from S3.runtime import Runtime
+from S3.sts.errors import StsThrottled
 from S3.transport.http import RequestsTransport, TransportSettings
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -83,7 +85,7 @@ def test_web_identity_calls_sts_unsigned_with_the_stripped_token_and_re_reads_it
     creds = provider.load()
     assert (creds.access_key, creds.secret_key, creds.session_token) == ("ASIATEST", SECRET, SESSION)
     assert creds.expiry == datetime(2026, 11, 22, 13, 0, tzinfo=timezone.utc)
-    assert creds.source == f"web-identity: role {ROLE}, token file /var/run/token"
+    assert creds.origin == f"web-identity: role {ROLE}, token file /var/run/token"
     sent = responses.calls[0].request
     form = {k: v[0] for k, v in parse_qs(sent.body.decode()).items()}
     assert form == {"Action": "AssumeRoleWithWebIdentity", "RoleArn": ROLE, "RoleSessionName": "nightly",
@@ -119,6 +121,17 @@ def test_sts_transient_failures_are_retried() -> None:
     responses.post(STS_URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
     responses.post(STS_URL, body=sts_ok())
     assert WebIdentityProvider(make_ctx(IRSA_ENV, {"/var/run/token": TOKEN})).load().access_key == "ASIATEST"
+    assert len(responses.calls) == 5
+
+
+@responses.activate
+def test_sts_throttling_until_the_retries_run_out_is_temporary_not_a_config_error() -> None:
+    for _ in range(5):
+        responses.post(STS_URL, status=400, body=sts_error("Throttling", "Rate exceeded"))
+    with pytest.raises(CredentialsError) as caught:
+        WebIdentityProvider(make_ctx(IRSA_ENV, {"/var/run/token": TOKEN})).load()
+    assert isinstance(caught.value.__cause__, StsThrottled) and caught.value.exit_code == 75
+    assert str(caught.value).startswith("web-identity: STS https://sts.eu-west-1.amazonaws.com refused: Throttling")
     assert len(responses.calls) == 5
 
 
@@ -191,7 +204,7 @@ def test_pod_identity_sends_the_token_file_and_parses_rfc3339nano(caplog) -> Non
 def test_ecs_relative_uri() -> None:
     responses.get("http://169.254.170.2/v2/credentials/abc", body=agent_body())
     creds = ContainerProvider(make_ctx({"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"})).load()
-    assert creds.source == "container: http://169.254.170.2/v2/credentials/abc"
+    assert creds.origin == "container: http://169.254.170.2/v2/credentials/abc"
 
 
 @pytest.mark.parametrize(
@@ -253,7 +266,7 @@ def test_imds_v2_flow_and_token_reuse() -> None:
     provider = ImdsProvider(make_ctx({}))
     creds = provider.load()
     provider.load()
-    assert creds.access_key == "ASIAEC2" and creds.source == f"instance metadata: role node-role at {IMDS}"
+    assert creds.access_key == "ASIAEC2" and creds.origin == f"instance metadata: role node-role at {IMDS}"
     assert responses.calls[0].request.headers["x-aws-ec2-metadata-token-ttl-seconds"] == "21600"
     assert responses.calls[1].request.headers["x-aws-ec2-metadata-token"] == "imds-token"
     assert [c.request.method for c in responses.calls].count("PUT") == 1  # the session token is reused
@@ -358,7 +371,7 @@ def test_profile_chain_signs_each_hop_with_the_previous_credentials() -> None:
                    {"/home/u/.aws/config": config, "/var/run/token": TOKEN})
     creds = ProfileProvider(ctx).load()
     assert creds.access_key == "ASIAHOP2"
-    assert creds.source == "profile: profile irsa (web_identity) → arn:aws:iam::444455556666:role/writer"
+    assert creds.origin == "profile: profile irsa (web_identity) → arn:aws:iam::444455556666:role/writer"
     second = responses.calls[1].request
     form = {k: v[0] for k, v in parse_qs(second.body.decode()).items()}
     assert form["Action"] == "AssumeRole" and form["ExternalId"] == "ext-1" and form["DurationSeconds"] == "1800"

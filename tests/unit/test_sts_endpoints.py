@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from S3.credentials.errors import InvalidConfiguration
 from S3.sts.endpoints import resolve
+from S3.sts.errors import StsConfigError
 
 ARN = "arn:aws:iam::111122223333:role/r"
 
@@ -55,6 +55,6 @@ def test_resolution(region: str, env: dict[str, str], configured: str, url: str,
     ],
 )
 def test_configuration_errors(region: str, env: dict[str, str], role_arn: str, message: str) -> None:
-    with pytest.raises(InvalidConfiguration, match=message) as caught:
+    with pytest.raises(StsConfigError, match=message) as caught:
         resolve(region=region, env=env, role_arn=role_arn)
     assert caught.value.exit_code == 78

@@ -12,7 +12,7 @@ import pytest
 
 from S3.credentials.common import read_token
 from S3.credentials.context import ProviderContext, read_token_file
-from S3.credentials.errors import CredentialsError
+from S3.identity.errors import CredentialsError
 from S3.runtime import Runtime
 
 SETTING = "AWS_WEB_IDENTITY_TOKEN_FILE"

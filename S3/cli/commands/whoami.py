@@ -7,18 +7,20 @@ from datetime import timezone
 
 from S3 import ExitCodes
 from S3.cli.context import Context
-from S3.credentials.common import sts_client
-from S3.credentials.model import mask
+from S3.identity.model import mask
+from S3.sts import caller_identity
 
 
 def whoami(ctx: Context, args: list[str]) -> int:
     creds = ctx.credentials().snapshot()
-    identity = sts_client(ctx.provider_context(), role_arn="").get_caller_identity(creds)
+    where = ctx.provider_context()
+    identity = caller_identity(creds, region=where.region, configured=where.sts_endpoint, http=where.sts_http(),
+                               runtime=where.runtime)
     ctx.out(f"Account:    {identity.account}")
     ctx.out(f"ARN:        {identity.arn}")
     ctx.out(f"UserId:     {identity.user_id}")
     ctx.out(f"Access key: {mask(creds.access_key)}")
-    ctx.out(f"Source:     {creds.source}")
+    ctx.out(f"Source:     {creds.origin}")
     if creds.expiry is None:
         ctx.out("Expires:    never (static credentials)")
     else:

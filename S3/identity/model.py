@@ -12,7 +12,7 @@ REDACTED = "** redacted **"
 class Credentials:
     """One consistent set of keys; sign a request with exactly one of these.
 
-    ``source`` names where the keys came from (for ``whoami`` and errors);
+    ``origin`` names where the keys came from, as text (for ``whoami`` and errors);
     ``expiry`` is set for temporary credentials that can be refreshed.
     """
 
@@ -20,13 +20,13 @@ class Credentials:
     secret_key: str
     session_token: str = ""
     expiry: datetime | None = None
-    source: str = ""
+    origin: str = ""
 
     def __repr__(self) -> str:
         token = REDACTED if self.session_token else "''"
         return (
             f"Credentials(access_key={self.access_key!r}, secret_key={REDACTED!r}, "
-            f"session_token={token}, expiry={self.expiry!r}, source={self.source!r})"
+            f"session_token={token}, expiry={self.expiry!r}, origin={self.origin!r})"
         )
 
     __str__ = __repr__
