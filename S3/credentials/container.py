@@ -27,7 +27,8 @@ from S3.credentials.errors import CredentialsNotLoaded, InvalidConfiguration, Pr
 from S3.identity.model import Credentials
 from S3.identity.timestamps import parse_timestamp
 from S3.transport.errors import TransportError
-from S3.transport.retry import RetryPolicy
+from S3.transport.http import Response
+from S3.transport.retry import RETRYABLE_STATUS, Again, RetryPolicy, run
 
 NAME = "container"
 ECS_BASE = "http://169.254.170.2"
@@ -47,6 +48,22 @@ def _allowed(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _refused(url: str, answer: Response) -> ProviderFailed:
+    data = _json(answer.body)
+    detail = ": ".join(str(data[k]) for k in ("code", "message") if data.get(k)) if isinstance(data, dict) else ""
+    exit_code = (ExitCodes.EX_ACCESSDENIED if answer.status in (401, 403)
+                 else ExitCodes.EX_CONFIG if answer.status == 400 else ExitCodes.EX_TEMPFAIL)
+    return ProviderFailed(NAME, f"container credentials endpoint {url} answered {answer.status}"
+                          + (f": {detail}" if detail else ""), exit_code=exit_code)
 
 
 @dataclass
@@ -82,43 +99,37 @@ class ContainerProvider:
             raise InvalidConfiguration(NAME, "the container authorization token contains a line break")
         return token
 
+    def _fetch(self, url: str, headers: dict[str, str]) -> Response:
+        """The agent's answer; dropped connections, 429 and 5xx are asked again (RetryPolicy.for_container)."""
+        http = self.ctx.metadata_http()
+
+        def attempt(number: int) -> Response | Again:
+            try:
+                answer = http.send("GET", url, headers=headers)
+            except TransportError as failed:
+                unreachable = ProviderFailed(
+                    NAME, f"container credentials endpoint {url} is unreachable ({failed}); is the ECS agent or the "
+                    "EKS Pod Identity agent running on this node?", exit_code=failed.exit_code,
+                )
+                if not failed.retryable:
+                    raise unreachable from None
+                return Again(unreachable, f"container credentials endpoint {url} ({failed})")
+            if answer.status in RETRYABLE_STATUS:
+                return Again(_refused(url, answer), f"container credentials endpoint {url} ({answer.status})")
+            return answer
+
+        return run(attempt, policy=RetryPolicy.for_container(), pacer=self.ctx.runtime)
+
     def load(self) -> Credentials:
         url = self.url()
         headers = {"Accept": "application/json"}
         token = self._authorization()
         if token:
             headers["Authorization"] = token
-        http = self.ctx.metadata_http()
-        policy = RetryPolicy(max_retries=2, base_delay=0.5, max_delay=2.0)
-        while True:
-            try:
-                answer = http.send("GET", url, headers=headers)
-            except TransportError as failed:
-                if not policy.exhausted:
-                    self.ctx.runtime.sleep(policy.delay(self.ctx.runtime.random()))
-                    policy = policy.increment()
-                    continue
-                raise ProviderFailed(
-                    NAME, f"container credentials endpoint {url} is unreachable ({failed}); is the ECS agent or the "
-                    "EKS Pod Identity agent running on this node?", exit_code=failed.exit_code,
-                ) from None
-            if answer.status in (429, 500, 502, 503, 504) and not policy.exhausted:
-                self.ctx.runtime.sleep(policy.delay(self.ctx.runtime.random()))
-                policy = policy.increment()
-                continue
-            break
-        try:
-            data = json.loads(answer.body)
-        except ValueError:
-            data = None
+        answer = self._fetch(url, headers)
         if answer.status != 200:
-            detail = ""
-            if isinstance(data, dict):
-                detail = ": ".join(str(data[k]) for k in ("code", "message") if data.get(k))
-            exit_code = (ExitCodes.EX_ACCESSDENIED if answer.status in (401, 403)
-                         else ExitCodes.EX_CONFIG if answer.status == 400 else ExitCodes.EX_TEMPFAIL)
-            raise ProviderFailed(NAME, f"container credentials endpoint {url} answered {answer.status}"
-                                 + (f": {detail}" if detail else ""), exit_code=exit_code)
+            raise _refused(url, answer)
+        data = _json(answer.body)
         if not isinstance(data, dict):
             raise ProviderFailed(NAME, f"container credentials endpoint {url} answered with malformed JSON")
         missing = [k for k in ("AccessKeyId", "SecretAccessKey", "Token", "Expiration") if not data.get(k)]

@@ -27,6 +27,7 @@ from S3.identity.model import Credentials
 from S3.identity.timestamps import parse_timestamp
 from S3.transport.errors import TransportError
 from S3.transport.http import Response
+from S3.transport.retry import Again, RetryPolicy, run
 
 log = logging.getLogger("s3cmd.credentials")
 NAME = "instance metadata"
@@ -66,21 +67,25 @@ class ImdsProvider:
         return value
 
     def _send(self, method: str, url: str, headers: dict[str, str]) -> Response:
+        """The answer to one IMDS request; ``AWS_METADATA_SERVICE_NUM_ATTEMPTS`` tries (RetryPolicy.for_imds).
+        Unreachable after them all means "not on EC2" (or a hop limit dropping the answer): not configured."""
         attempts = int(self._number("AWS_METADATA_SERVICE_NUM_ATTEMPTS", 2))
         http = self.ctx.metadata_http()
-        last: Exception | None = None
-        for _ in range(max(1, attempts)):
+
+        def attempt(number: int) -> Response | Again:
             try:
                 answer = http.send(method, url, headers=headers)
             except TransportError as failed:
-                last = failed
-                continue
+                return Again(self._unreachable(failed), f"{url} ({failed})")
             if answer.status >= 500:
-                last = ProviderFailed(NAME, f"{url} answered {answer.status}")
-                continue
+                return Again(self._unreachable(f"{url} answered {answer.status}"), f"{url} ({answer.status})")
             return answer
-        raise CredentialsNotLoaded(
-            f"not reachable at {self.base_url()} ({last}); in a container on EC2 an IMDSv2 hop limit of 1 drops "
+
+        return run(attempt, policy=RetryPolicy.for_imds(attempts), pacer=self.ctx.runtime)
+
+    def _unreachable(self, why: object) -> CredentialsNotLoaded:
+        return CredentialsNotLoaded(
+            f"not reachable at {self.base_url()} ({why}); in a container on EC2 an IMDSv2 hop limit of 1 drops "
             "the answer: raise HttpPutResponseHopLimit to 2, or use IRSA / Pod Identity"
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
@@ -306,6 +307,31 @@ def test_imds_unreachable_or_roleless_or_disabled_is_not_configured() -> None:
     responses.get(f"{IMDS}/latest/meta-data/iam/security-credentials/", status=404)
     with pytest.raises(CredentialsNotLoaded, match="no IAM role"):
         ImdsProvider(make_ctx({})).load()
+
+
+@responses.activate
+def test_imds_waits_before_trying_again() -> None:
+    responses.put(f"{IMDS}/latest/api/token", status=503)
+    responses.put(f"{IMDS}/latest/api/token", body="t")
+    responses.get(f"{IMDS}/latest/meta-data/iam/security-credentials/", body="node-role")
+    responses.get(f"{IMDS}/latest/meta-data/iam/security-credentials/node-role", body=imds_creds())
+    sleeps: list[float] = []
+    ctx = make_ctx({})
+    ctx = replace(ctx, runtime=replace(ctx.runtime, sleep=sleeps.append))
+    assert ImdsProvider(ctx).load().access_key == "ASIAEC2"
+    assert len(sleeps) == 1 and 0 < sleeps[0] <= 1.0  # jittered, and short: IMDS is the chain's last resort
+
+
+@responses.activate
+def test_container_agent_is_asked_again_after_a_jittered_wait() -> None:
+    responses.get(AGENT, status=503, body="agent restarting")
+    responses.get(AGENT, body=requests.exceptions.ConnectionError("refused"))
+    responses.get(AGENT, body=agent_body())
+    sleeps: list[float] = []
+    ctx = make_ctx(POD_ENV, {"/var/run/pod-token": TOKEN})
+    ctx = replace(ctx, runtime=replace(ctx.runtime, sleep=sleeps.append))
+    assert ContainerProvider(ctx).load().access_key == "ASIAPOD"
+    assert sleeps == [0.25, 0.5]  # full jitter (rand 0.5) under caps of 0.5 s, 1 s
 
 
 @responses.activate
