@@ -35,12 +35,13 @@ from S3.s3.errors import S3Error, refuse_web_page
 from S3.signing import sigv2, sigv4
 from S3.transport.errors import TransportError
 from S3.transport.http import ERROR_BODY_LIMIT, HttpClient, Response, read_at_most
-from S3.transport.retry import RetryPolicy, is_retryable_answer, parse_retry_after
+from S3.transport.retry import Again, RetryPolicy, is_retryable_answer, parse_retry_after, run
 
 log = logging.getLogger("s3cmd.s3")
 
 Query = Sequence[tuple[str, str]]
 _REFRESH_CODES = frozenset({"ExpiredToken", "InvalidToken", "TokenRefreshRequired"})
+_REGION_HINT_CODES = frozenset({"AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "PermanentRedirect"})
 _MD5_HEX = re.compile(r"[0-9a-f]{32}")
 _MULTIPART_ETAG = re.compile(r"([0-9a-f]{32})-(\d+)")
 RESENDS = 2  # a body whose ETag disagrees with our MD5 is sent this many more times
@@ -166,10 +167,10 @@ class S3Client:
         payload_hash = hashlib.sha256(body).hexdigest() if body else sigv4.EMPTY_SHA256
         if body or method in ("PUT", "POST"):
             headers["Content-Length"] = str(len(body))
-        policy = self.retry_policy(max_retries)
-        refreshed = region_fixed = False
         resource = f"s3://{bucket}/{key}" if bucket else "s3://"
-        while True:
+        corrected: set[str] = set()  # "refresh", "region": each done at most once per request
+
+        def attempt(number: int) -> Response | Again:
             region = self.region_for(bucket)
             loc = self.endpoint.locate(bucket, key, region=region)
             # one snapshot per attempt: key, secret and token that belong together
@@ -183,56 +184,60 @@ class S3Client:
             try:
                 answer = self.transport.send(method, url, headers=signed, body=body or None, stream=stream)
             except TransportError as failed:
-                if failed.retryable and not policy.exhausted:
-                    policy = self._wait(policy, f"{resource} ({failed})")
-                    continue
-                raise
+                if not failed.retryable:
+                    raise
+                return Again(failed, f"{resource} ({failed})")
             if answer.status < 300 or (answer.status == 304 and method in ("GET", "HEAD")):
                 object_content = bool(key) and method in ("GET", "HEAD") and not query
                 refuse_web_page(answer, object_content=object_content)
                 return answer
-            body_bytes = answer.body
-            if stream:
-                body_bytes = read_at_most(answer.iter_body(65536), ERROR_BODY_LIMIT)
-                answer.close()
-            error = S3Error.from_answer(
-                status=answer.status,
-                reason=answer.reason,
-                body=body_bytes if method != "HEAD" else b"",
-                resource=resource,
-                region_header=answer.headers.get("x-amz-bucket-region", ""),
-                object_request=bool(key),
-                head=method == "HEAD",
-            )
-            if error.code in _REFRESH_CODES and not refreshed:
-                refreshed = True
-                if self.credentials.force_refresh(creds) is not creds:
-                    log.info("Credentials expired mid-request; refreshed them and retrying %s", resource)
-                    continue
-            if bucket and not region_fixed and error.region and error.region != region and (
-                answer.status in (301, 307) or error.code in ("AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "PermanentRedirect")
-            ):
-                region_fixed = True
-                log.info("Bucket %s is in region %s; retrying there", bucket, error.region)
-                self._remember_region(bucket, error.region)
-                continue
-            if is_retryable_answer(answer.status, error.code) and not policy.exhausted:
-                policy = self._wait(
-                    policy, f"{resource} ({error})", retry_after=parse_retry_after(answer.headers.get("Retry-After"))
-                )
-                continue
+            error = self._error(answer, method=method, resource=resource, object_request=bool(key), stream=stream)
+            return self._verdict(error, answer, creds=creds, bucket=bucket, region=region, resource=resource,
+                                 corrected=corrected)
+
+        return run(attempt, policy=self.retry_policy(max_retries), pacer=self.runtime)
+
+    @staticmethod
+    def _error(answer: Response, *, method: str, resource: str, object_request: bool, stream: bool) -> S3Error:
+        body_bytes = answer.body
+        if stream:
+            body_bytes = read_at_most(answer.iter_body(65536), ERROR_BODY_LIMIT)
+            answer.close()
+        return S3Error.from_answer(
+            status=answer.status,
+            reason=answer.reason,
+            body=body_bytes if method != "HEAD" else b"",
+            resource=resource,
+            region_header=answer.headers.get("x-amz-bucket-region", ""),
+            object_request=object_request,
+            head=method == "HEAD",
+        )
+
+    def _verdict(
+        self, error: S3Error, answer: Response, *, creds: Credentials, bucket: str, region: str, resource: str,
+        corrected: set[str],
+    ) -> Again:
+        """What to do about an error answer: refresh credentials or fix the region once (at once, free),
+        retry a transient error after a wait, or give up with ``error``."""
+        if error.code in _REFRESH_CODES and "refresh" not in corrected:
+            corrected.add("refresh")
+            if self.credentials.force_refresh(creds) is not creds:
+                log.info("Credentials expired mid-request; refreshed them and retrying %s", resource)
+                return Again(error, "credentials refreshed", free=True)
+        if bucket and "region" not in corrected and error.region and error.region != region and (
+            answer.status in (301, 307) or error.code in _REGION_HINT_CODES
+        ):
+            corrected.add("region")
+            log.info("Bucket %s is in region %s; retrying there", bucket, error.region)
+            self._remember_region(bucket, error.region)
+            return Again(error, "region corrected", free=True)
+        if not is_retryable_answer(answer.status, error.code):
             raise error
+        return Again(error, f"{resource} ({error})", retry_after=parse_retry_after(answer.headers.get("Retry-After")))
 
     def retry_policy(self, max_retries: int | None = None) -> RetryPolicy:
         chosen = self.settings.max_retries if max_retries is None else max_retries
         return RetryPolicy.for_s3(chosen, scale=_delay_scale(self.runtime.env))
-
-    def _wait(self, policy: RetryPolicy, what: str, *, retry_after: float | None = None) -> RetryPolicy:
-        delay = policy.delay(self.runtime.random(), retry_after=retry_after)
-        log.warning("Retrying failed request: %s", what)
-        log.warning("Waiting %s sec...", f"{delay:.0f}" if delay >= 1 else f"{delay:.1f}")
-        self.runtime.sleep(delay)
-        return policy.increment(delay)
 
     # -- buckets ------------------------------------------------------------
 
@@ -348,17 +353,19 @@ class S3Client:
         body: bytes = b"",
     ) -> dict[str, str]:
         """CopyObject and CompleteMultipartUpload can fail after a 200, the error in the body (AWS: retry it)."""
-        policy = self.retry_policy()
-        while True:
+
+        def attempt(number: int) -> dict[str, str] | Again:
             answer = self.request(method, bucket, key, query=query, headers=headers, body=body)
             result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
             if "Error" not in result:
                 return result
             error = S3Error(status=500, code=result["Error"], message=result["Message"],
                             resource=f"s3://{bucket}/{key}")
-            if policy.exhausted or not is_retryable_answer(500, error.code):
+            if not is_retryable_answer(500, error.code):
                 raise error
-            policy = self._wait(policy, f"s3://{bucket}/{key} ({error}, in a 200 answer)")
+            return Again(error, f"s3://{bucket}/{key} ({error}, in a 200 answer)")
+
+        return run(attempt, policy=self.retry_policy(), pacer=self.runtime)
 
     # -- multipart ----------------------------------------------------------
 

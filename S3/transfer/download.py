@@ -33,7 +33,7 @@ from S3.s3.errors import S3Error
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transport.errors import TransportError
 from S3.transport.http import Response
-from S3.transport.retry import RetryPolicy
+from S3.transport.retry import Again, run
 
 Progress = Callable[[int], None]
 CHUNK = 1024 * 1024
@@ -147,11 +147,13 @@ def _stream(
     digest: _BackgroundDigest | None = None,
     first: Response | None = None,
 ) -> int:
-    """Write bytes ``start..end`` (``end=None``: to the end) to ``out``; resume on dropped connections."""
+    """Write bytes ``start..end`` (``end=None``: to the end) to ``out``; a connection that drops
+    mid-body is resumed from where it stopped, after the same wait as any failed S3 request."""
     position = start
-    policy = RetryPolicy(max_retries=client.settings.max_retries)
     answer = first
-    while True:
+
+    def attempt(number: int) -> int | Again:
+        nonlocal position, answer
         if answer is None:
             answer = client.get_object(bucket, key, offset=position, end=end)
         length = answer.headers.get("Content-Length")
@@ -165,19 +167,18 @@ def _stream(
                 position += len(chunk)
                 if fetch.progress:
                     fetch.progress(len(chunk))
-        except TransportError:
-            if policy.exhausted:
+        except TransportError as failed:
+            answer = None
+            if not failed.retryable:
                 raise
-            policy = policy.increment()
-            answer = None
-            continue
+            return Again(failed, f"s3://{bucket}/{key} ({failed}, at byte {position})")
+        answer = None
         if expected is not None and position < expected:
-            if policy.exhausted:
-                raise TransferError(f"Download of s3://{bucket}/{key} ended early ({position} of {expected} bytes)")
-            policy = policy.increment()
-            answer = None
-            continue
+            short = TransferError(f"Download of s3://{bucket}/{key} ended early ({position} of {expected} bytes)")
+            return Again(short, f"s3://{bucket}/{key} (ended early, at byte {position})")
         return position - start
+
+    return run(attempt, policy=client.retry_policy(), pacer=client.runtime)
 
 
 def _first_answer(client: S3Client, bucket: str, key: str, fetch: Fetch) -> Response:

@@ -130,6 +130,17 @@ def test_dropped_connection_resumes_from_where_it_stopped(objects, tmp_path: Pat
     assert state.ranges[1] == f"bytes=1048576-{len(DATA) - 1}"
 
 
+def test_dropped_connection_waits_before_resuming(objects, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    host, state = objects
+    state.drop_first_body_after = 1_500_000
+    sleeps: list[float] = []
+    with caplog.at_level("WARNING", logger="s3cmd"):
+        download_to_file(make_client(host, Generations(), sleeps), "b", "k", str(tmp_path / "out"),
+                         fetch=Fetch(part_size=8 << 20))
+    assert sleeps == [1.5]  # S3's policy (equal jitter, rand 0.5), as for any failed request
+    assert "Retrying failed request: s3://b/k" in caplog.text
+
+
 def test_md5_mismatch_leaves_nothing_behind(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     host, state = objects
     state.etag = "0" * 32
