@@ -59,6 +59,20 @@ class S3Error(S3cmdError):
         self.region = region
         self.exit_code = exit_code_for(status, code)
 
+    @property
+    def is_missing_key(self) -> bool:
+        """The object does not exist (a bare 404 without a code counts, as s3cmd reads it)."""
+        return self.status == 404 and self.code in ("NoSuchKey", "")
+
+    @property
+    def is_missing_bucket(self) -> bool:
+        return self.status == 404 and self.code == "NoSuchBucket"
+
+    @property
+    def is_unsatisfiable_range(self) -> bool:
+        """416: nothing at the asked offset (an empty object, or a file already complete)."""
+        return self.status == 416
+
     @classmethod
     def from_answer(
         cls, *, status: int, reason: str, body: bytes, resource: str, region_header: str = "",

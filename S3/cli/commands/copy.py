@@ -68,7 +68,7 @@ def _missing_key_is_a_warning(src: s3uri.S3Uri, score: ExitScoreboard) -> Iterat
     try:
         yield
     except S3Error as failed:
-        if failed.status != 404 or failed.code not in ("NoSuchKey", ""):
+        if not failed.is_missing_key:
             raise
         log.warning(f"Key not found {src}")
         score.failure(ExitCodes.EX_NOTFOUND)

@@ -107,7 +107,7 @@ def _make_folder(ctx: Context, path: str, score: ExitScoreboard) -> None:
 
 
 def _missing_source(uri: s3uri.S3Uri, problem: S3cmdError) -> S3cmdError:
-    if isinstance(problem, S3Error) and problem.status == 404 and problem.code in ("NoSuchKey", ""):
+    if isinstance(problem, S3Error) and problem.is_missing_key:
         return ParameterError(f"Source object '{uri}' does not exist.")
     return problem
 
@@ -150,7 +150,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
         received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume,
                                     fetch=_fetch(ctx, meter.update, on_total=meter.set_total))
     except S3Error as failed:
-        if failed.status == 416 and resume:
+        if failed.is_unsatisfiable_range and resume:
             log.info(f"'{dest}' is already complete")
             return
         raise
@@ -176,6 +176,6 @@ def _to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
     try:
         download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes, fetch=_fetch(ctx, None))
     except S3Error as failed:
-        if failed.status == 404 and failed.code in ("NoSuchKey", ""):
+        if failed.is_missing_key:
             raise ParameterError(f"Source object '{uri}' does not exist.") from None
         raise

@@ -98,7 +98,7 @@ def _exists(ctx: Context, target: s3uri.S3Uri) -> bool:
     try:
         ctx.client().head_object(target.bucket, target.key)
     except S3Error as failed:
-        if failed.status == 404:
+        if failed.is_missing_key:
             return False
         raise
     return True
