@@ -53,10 +53,6 @@ class RefreshingCredentials:
         self._current: Credentials | None = None
         self._lock = threading.Lock()
 
-    @property
-    def provider_name(self) -> str:
-        return self._provider.name
-
     def _remaining(self, creds: Credentials) -> timedelta | None:
         if creds.expiry is None:
             return None

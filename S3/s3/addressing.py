@@ -58,8 +58,3 @@ class Endpoint:
         host = self._regional(self.host_base, region)
         path = f"/{uri_encode(bucket)}/{path_key}"
         return Location(f"{self.scheme}://{host}{path}", host, path, "")
-
-    def public_url(self, bucket: str, key: str, *, https: bool) -> str:
-        scheme = "https" if https else "http"
-        loc = self.locate(bucket, key)
-        return scheme + loc.url[len(self.scheme):]

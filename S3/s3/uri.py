@@ -18,12 +18,6 @@ class S3Uri:
     def __str__(self) -> str:
         return f"s3://{self.bucket}/{self.key}"
 
-    def has_bucket(self) -> bool:
-        return bool(self.bucket)
-
-    def has_object(self) -> bool:
-        return bool(self.key)
-
     def join(self, key: str) -> S3Uri:
         return S3Uri(self.bucket, key)
 
