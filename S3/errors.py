@@ -3,7 +3,9 @@
 Each error carries the exit code it maps to and a one-line message that says what
 went wrong and what to do. Low-level exceptions (socket, requests, XML) are
 translated into these in one place each: transport/ for HTTP, s3/ for S3
-answers, credentials/ for credential sources.
+answers, sts/ for STS answers, credentials/ for credential sources (which also
+re-raise STS's errors under their own name). ``S3.identity.errors.CredentialsError``
+is the base of every credentials failure; docs/architecture.md has the layers.
 """
 
 from __future__ import annotations
