@@ -42,11 +42,16 @@ def _text(stream: io.TextIOWrapper) -> str:
     return stream.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
 
 
+def _no_sleep(seconds: float) -> None:
+    # Every in-process test runs without a server: a request being retried is already a failure.
+    raise AssertionError(f"the run slept {seconds}s: a request was sent and retried")
+
+
 def run_cli(*args: str, env: Mapping[str, str], stdin: bytes = b"", shows_secrets: bool = False) -> CliResult:
     """``s3cmd ARGS`` in this process. ``env`` is the whole environment the run sees (give it a
     ``HOME`` of the test's own, so that no ``~/.s3cfg`` or ``~/.aws`` of the machine is read)."""
     stdout, stderr = _stream(), _stream()
-    runtime = Runtime(env=dict(env), stdin=io.BytesIO(stdin), stdout=stdout, stderr=stderr)
+    runtime = Runtime(env=dict(env), stdin=io.BytesIO(stdin), stdout=stdout, stderr=stderr, sleep=_no_sleep)
     rc = raw_main(list(args), runtime=runtime)
     result = CliResult(rc, _text(stdout), _text(stderr))
     if not shows_secrets:
