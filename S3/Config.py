@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from S3.credentials.context import ProviderContext
 from S3.credentials.model import Credentials
@@ -22,6 +22,9 @@ from S3.settings import s3cfg
 from S3.settings.model import CredentialSettings, Settings, region_of
 from S3.settings.model import build as build_settings
 from S3.settings.options import DEFAULTS, SECRET_OPTIONS, coerce, render
+
+if TYPE_CHECKING:
+    from S3.transport.http import TransportSettings
 
 
 def default_config_path(env: Mapping[str, str]) -> str:
@@ -120,7 +123,7 @@ class Config:
         )
 
     def provider_context(
-        self, *, runtime: Runtime | None = None, transport: Any = None, profile: str = ""
+        self, *, runtime: Runtime | None = None, transport: TransportSettings | None = None, profile: str = ""
     ) -> ProviderContext:
         """What credential sources may touch (env, clock, HTTP for STS and metadata, cache), for this config.
 
