@@ -7,6 +7,7 @@ clock, in-memory streams) and run the CLI in-process.
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import sys
@@ -25,6 +26,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _binary_stdin() -> IO[bytes]:
+    # No stdin at all (a daemon, a service started with stdin closed) reads as empty, not a crash at start.
+    return sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
+
+
 @dataclass(frozen=True)
 class Runtime:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -33,7 +39,7 @@ class Runtime:
     random: Callable[[], float] = random.random
     monotonic: Callable[[], float] = time.monotonic
     # Looked up when the Runtime is made, not at import: pytest and callers may have replaced them.
-    stdin: IO[bytes] = field(default_factory=lambda: sys.stdin.buffer)
+    stdin: IO[bytes] = field(default_factory=lambda: _binary_stdin())
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
 

@@ -159,3 +159,13 @@ def test_command_output_goes_to_the_runtime_stdout(env: dict[str, str], s3cfg: C
 
 def test_quiet_silences_command_output(env: dict[str, str], s3cfg: Cfg) -> None:
     assert _signurl(env, s3cfg, "-q") == ""
+
+
+def test_command_reads_the_config_file_setting(env: dict[str, str], s3cfg: Cfg) -> None:
+    # the file says use_https = False: the command (through ctx.settings) signs an http:// URL
+    assert _signurl(env, s3cfg).startswith("http://127.0.0.1:9/")
+
+
+def test_command_reads_the_command_line_over_the_file(env: dict[str, str], s3cfg: Cfg) -> None:
+    url = _signurl(env, s3cfg, "--ssl", "--host", "127.0.0.2:9")
+    assert url.startswith("https://127.0.0.2:9/bucket/key?")
