@@ -8,7 +8,9 @@ Every run is checked for leaked secrets, as the subprocess runner does (``tests.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +49,31 @@ def _no_sleep(seconds: float) -> None:
     raise AssertionError(f"the run slept {seconds}s: a request was sent and retried")
 
 
+@contextmanager
+def _logging_restored() -> Iterator[None]:
+    """raw_main configures the "s3cmd" logger for a process (a handler on the run's stderr, no
+    propagation); the test process gets its own back, or later tests' caplog would see nothing."""
+    logger = logging.getLogger("s3cmd")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    try:
+        yield
+    finally:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        handlers, level, propagate = saved
+        for handler in handlers:
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
 def run_cli(*args: str, env: Mapping[str, str], stdin: bytes = b"", shows_secrets: bool = False) -> CliResult:
     """``s3cmd ARGS`` in this process. ``env`` is the whole environment the run sees (give it a
     ``HOME`` of the test's own, so that no ``~/.s3cfg`` or ``~/.aws`` of the machine is read)."""
     stdout, stderr = _stream(), _stream()
     runtime = Runtime(env=dict(env), stdin=io.BytesIO(stdin), stdout=stdout, stderr=stderr, sleep=_no_sleep)
-    rc = raw_main(list(args), runtime=runtime)
+    with _logging_restored():
+        rc = raw_main(list(args), runtime=runtime)
     result = CliResult(rc, _text(stdout), _text(stderr))
     if not shows_secrets:
         configs = [Path(args[i + 1]) for i, arg in enumerate(args[:-1]) if arg in ("-c", "--config")]
