@@ -5,8 +5,13 @@
 ``Settings`` declares every ``.s3cfg`` option with s3cmd 2.4.0's default (its type is
 the option's type; ``S3.settings.options.DEFAULTS`` is derived from it), then the
 command-line-only options (filters, ``--add-header``, output switches).
-``S3.Config.Config`` stays the mutable, s3cmd-compatible object scripts import; it is
-what ``Settings.from_config`` reads.
+``S3.Config.Config`` stays the mutable, s3cmd-compatible object scripts import;
+``Config.settings()`` builds a ``Settings`` from it.
+
+Values are checked once, when the settings are built: each option's type, then its range
+(``_check_ranges``: a part size S3 refuses, ``--parallel 0``, ``--max-retries -1`` …), so that
+every command, ``--dump-config`` included, refuses them at start-up as s3cmd 2.4.0 does.
+The credential chain gets ``CredentialSettings`` (``Settings.credentials()``), not the whole.
 """
 
 from __future__ import annotations
