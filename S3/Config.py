@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from S3.credentials.context import ProviderContext
 from S3.credentials.refreshing import RefreshingCredentials
@@ -19,11 +19,12 @@ from S3.errors import ConfigError
 from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.settings import s3cfg
-from S3.settings.model import Settings
+from S3.settings.model import CredentialSettings, Settings, region_of
 from S3.settings.model import build as build_settings
 from S3.settings.options import DEFAULTS, SECRET_OPTIONS, coerce, render
 
-_REGION_ALIASES = {"US": "us-east-1", "EU": "eu-west-1", "": "us-east-1"}
+if TYPE_CHECKING:
+    from S3.transport.http import TransportSettings
 
 
 def default_config_path(env: Mapping[str, str]) -> str:
@@ -102,21 +103,36 @@ class Config:
 
     def region(self) -> str:
         """The signing region implied by ``bucket_location`` (``US`` → us-east-1, ``EU`` → eu-west-1)."""
-        location = str(self.bucket_location).strip()
-        return _REGION_ALIASES.get(location, location)
+        return region_of(str(self.bucket_location))
+
+    def credential_settings(self, *, profile: str = "", cli: Mapping[str, str] | None = None) -> CredentialSettings:
+        """What the credential chain reads of this configuration (the CLI takes it from ``Settings``);
+        ``cli``: ``access_key`` / ``secret_key`` / ``access_token`` given on a command line."""
+        cli = cli or {}
+        return CredentialSettings(
+            access_key=str(self.access_key),
+            secret_key=str(self.secret_key),
+            access_token=str(self.access_token),
+            bucket_location=str(self.bucket_location),
+            sts_endpoint=str(self.sts_endpoint),
+            credentials_cache=bool(self.credentials_cache),
+            profile=profile,
+            cli_access_key=cli.get("access_key") or "",
+            cli_secret_key=cli.get("secret_key") or "",
+            cli_access_token=cli.get("access_token") or "",
+        )
 
     def provider_context(
-        self, *, runtime: Runtime | None = None, transport: Any = None, profile: str = ""
+        self, *, runtime: Runtime | None = None, transport: TransportSettings | None = None, profile: str = ""
     ) -> ProviderContext:
         """What credential sources may touch (env, clock, HTTP for STS and metadata, cache), for this config.
 
         ``transport`` (TransportSettings) gives STS the proxy and CA settings S3 uses.
         """
-        from S3.credentials.defaults import default_cache, provider_context
+        from S3.credentials.defaults import provider_context
 
-        runtime = runtime or Runtime(env=dict(self._env))
-        cache = default_cache(runtime) if self.credentials_cache else None
-        return provider_context(config=self, runtime=runtime, transport=transport, profile=profile, cache=cache)
+        return provider_context(settings=self.credential_settings(profile=profile),
+                                runtime=runtime or Runtime(env=dict(self._env)), transport=transport)
 
     def refreshing_credentials(
         self,
@@ -130,12 +146,11 @@ class Config:
 
         ``on_new`` sees every set of credentials loaded (the CLI registers their secrets for redaction).
         """
-        from S3.credentials.defaults import default_chain
+        from S3.credentials.defaults import refreshing_credentials
 
         ctx = context or self.provider_context(runtime=runtime)
-        chain = default_chain(ctx=ctx, config=self, cli=cli or {})
-        return RefreshingCredentials(chain, clock=ctx.runtime.clock, on_new=on_new,
-                                on_rejected=ctx.cache.stop_reading if ctx.cache else None)
+        return refreshing_credentials(ctx=ctx, settings=self.credential_settings(profile=ctx.profile, cli=cli),
+                                 on_new=on_new)
 
 
 def parse_header_list(items: list[str] | tuple[str, ...], *, origin: str) -> dict[str, str]:

@@ -220,9 +220,14 @@ def write_config(path: Path, server: MotoServer, identity: Identity | None, **ex
 
 @pytest.fixture
 def s3cmd(tmp_path: Path, moto_server: MotoServer, identities: dict[str, Identity]) -> S3cmdRunner:
-    home = tmp_path / "home"
+    return new_runner(tmp_path / "home", moto_server, identities["admin"])
+
+
+def new_runner(home: Path, moto_server: MotoServer, identity: Identity) -> S3cmdRunner:
+    """A runner with a home of its own (made here) and a config for ``identity`` on the moto server;
+    module-scoped fixtures use it to share one setup between several one-behaviour tests."""
     home.mkdir()
-    config = write_config(home / ".s3cfg", moto_server, identities["admin"])
+    config = write_config(home / ".s3cfg", moto_server, identity)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "S3CMD_CONFIG"}
     env.update({"HOME": str(home), "AWS_EC2_METADATA_DISABLED": "true", "TZ": "UTC"})
     return S3cmdRunner(home=home, config=config, base_env=env)
@@ -249,4 +254,4 @@ def relaxed_auth(moto_server: MotoServer):
     moto_server.enforce(True)
 
 
-__all__ = ["Result", "S3cmdRunner", "assert_no_secrets", "known_secrets", "subprocess", "write_config"]
+__all__ = ["Result", "S3cmdRunner", "assert_no_secrets", "known_secrets", "new_runner", "subprocess", "write_config"]

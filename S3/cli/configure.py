@@ -1,10 +1,13 @@
-"""``s3cmd --configure``: ask for the essentials, optionally test them, write the file 0600."""
+"""``s3cmd --configure``: ask for the essentials, optionally test them, write the file 0600.
+
+Questions and answers go through the ``Runtime``'s streams (a secret typed on a terminal
+through ``getpass``, which reads the terminal itself).
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import sys
 
 from S3 import ExitCodes
 from S3.Config import Config, default_config_path
@@ -23,46 +26,54 @@ _QUESTIONS = [
 ]
 
 
-def _ask(prompt: str, current: str, secret: bool) -> str:
+def _ask(runtime: Runtime, prompt: str, current: str, secret: bool) -> str:
     shown = "" if secret and current else current
     text = f"{prompt} [{shown}]: " if not (secret and current) else f"{prompt} [keep current]: "
-    if secret and sys.stdin.isatty():
+    if secret and runtime.stdin.isatty():
         answer = getpass.getpass(text)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        answer = sys.stdin.readline()
-        if not answer:
+        runtime.stdout.write(text)
+        runtime.stdout.flush()
+        line = runtime.stdin.readline()
+        if not line:
             raise EOFError
+        answer = line.decode("utf-8", "replace")
     return answer.strip()
+
+
+def _say(runtime: Runtime, line: str) -> None:
+    runtime.stdout.write(line + "\n")
+    runtime.stdout.flush()
 
 
 def run_configure(config: Config, options: argparse.Namespace, runtime: Runtime) -> int:
     path = options.config or default_config_path(runtime.env)
-    print("Enter new values or accept defaults in brackets with Enter.")
-    print("Leave the keys empty to use IRSA, a profile or environment credentials instead.\n")
+    _say(runtime, "Enter new values or accept defaults in brackets with Enter.")
+    _say(runtime, "Leave the keys empty to use IRSA, a profile or environment credentials instead.\n")
     try:
         for name, prompt, secret in _QUESTIONS:
-            answer = _ask(prompt, str(getattr(config, name)), secret)
+            answer = _ask(runtime, prompt, str(getattr(config, name)), secret)
             if answer:
                 config.update_option(name, answer)
-        test = _ask("Test access with supplied credentials? [Y/n]", "", False).lower()
+        test = _ask(runtime, "Test access with supplied credentials? [Y/n]", "", False).lower()
     except EOFError:
         log.error("Input ended before configuration was complete; nothing was written")
         return ExitCodes.EX_USAGE
     if test in ("", "y", "yes"):
         from S3.cli.context import Context
+        from S3.cli.main import cli_only
 
-        ctx = Context(config=config, runtime=runtime, options=options, settings=config.settings())
+        settings = config.settings(cli=cli_only(options))  # the answers, and --access_key & co. if given
+        ctx = Context(config=config, runtime=runtime, options=options, settings=settings)
         try:
             ctx.client().list_buckets()
-            print("Success. Your access key and secret key worked fine :-)")
+            _say(runtime, "Success. Your access key and secret key worked fine :-)")
         except S3cmdError as failed:
-            print(f"Test failed: {failed}")
+            _say(runtime, f"Test failed: {failed}")
         finally:
             ctx.close()
-    save = _ask("Save settings? [y/N]", "", False).lower()
+    save = _ask(runtime, "Save settings? [y/N]", "", False).lower()
     if save in ("y", "yes"):
         config.write_config_file(path)
-        print(f"Configuration saved to '{path}'")
+        _say(runtime, f"Configuration saved to '{path}'")
     return ExitCodes.EX_OK

@@ -1,6 +1,10 @@
-"""Everything a command needs, built once per run: config, runtime, output streams and
-a lazily created S3 client (``--version`` or a usage error never touches the network
-or the credential chain).
+"""Everything a command needs, built once per run: the typed settings, the runtime (environment,
+clock, standard streams) and a lazily created S3 client (``--version`` or a usage error never
+touches the network or the credential chain).
+
+Commands read ``ctx.settings`` (typed, frozen: ``S3.settings.model.Settings``). ``config`` and
+``options`` are kept only for the commands not yet moved onto settings (put, get, cp/mv/modify,
+del: the ``sync`` rewrite moves them); new code must not read them.
 
 The lazy parts are built under one lock: the first files of a parallel ``put`` reach
 ``client()`` from several workers at once, and each must not build its own client,
@@ -10,12 +14,12 @@ credential source and STS call.
 from __future__ import annotations
 
 import argparse
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import IO
 
 from S3.Config import Config
+from S3.credentials import defaults
 from S3.credentials.context import ProviderContext
 from S3.credentials.refreshing import RefreshingCredentials
 from S3.output import log
@@ -29,13 +33,10 @@ from S3.transport.http import RequestsTransport, TransportSettings
 
 @dataclass
 class Context:
-    config: Config
+    config: Config  # compatibility only: see the module docstring
     runtime: Runtime
-    options: argparse.Namespace
+    options: argparse.Namespace  # compatibility only: see the module docstring
     settings: Settings  # what commands read: typed, frozen, built once (see S3.settings.model)
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stdin: IO[bytes] = field(default_factory=lambda: sys.stdin.buffer)
-    stdout_bytes: IO[bytes] = field(default_factory=lambda: sys.stdout.buffer)
     _client: S3Client | None = None
     _credentials: RefreshingCredentials | None = None
     _limiter: RateLimiter | None = None
@@ -43,17 +44,29 @@ class Context:
     # reentrant: client() builds credentials(), which builds provider_context()
     _build_lock: threading.RLock = field(default_factory=threading.RLock)
 
+    @property
+    def stdout(self) -> IO[str]:
+        return self.runtime.stdout
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        return self.runtime.stdin
+
+    @property
+    def stdout_bytes(self) -> IO[bytes]:
+        return self.runtime.stdout_bytes
+
     def limiter(self) -> RateLimiter:
         """One bandwidth budget (``--limit-rate``) shared by every transfer of the run."""
         with self._build_lock:
             if self._limiter is None:
-                self._limiter = RateLimiter(int(self.config.limitrate), clock=self.runtime.monotonic,
+                self._limiter = RateLimiter(self.settings.limitrate, clock=self.runtime.monotonic,
                                             sleep=self.runtime.sleep)
             return self._limiter
 
     @property
     def quiet(self) -> bool:
-        return bool(self.options.quiet)
+        return self.settings.quiet
 
     def out(self, line: str) -> None:
         if not self.quiet:
@@ -63,11 +76,8 @@ class Context:
     def provider_context(self) -> ProviderContext:
         with self._build_lock:
             if self._provider_context is None:
-                self._provider_context = self.config.provider_context(
-                    runtime=self.runtime,
-                    transport=self.transport_settings(),
-                    profile=getattr(self.options, "profile", None) or "",
-                )
+                self._provider_context = defaults.provider_context(
+                    settings=self.settings.credentials(), runtime=self.runtime, transport=self.transport_settings())
             return self._provider_context
 
     def credentials(self) -> RefreshingCredentials:
@@ -77,33 +87,29 @@ class Context:
             return self._credentials
 
     def _build_credentials(self) -> RefreshingCredentials:
-        cli = {
-            "access_key": self.options.access_key or "",
-            "secret_key": self.options.secret_key or "",
-            "access_token": self.options.access_token or "",
-        }
-        log.register_secret(cli["secret_key"], cli["access_token"], str(self.config.secret_key),
-                            str(self.config.access_token))
-        return self.config.refreshing_credentials(
-            cli=cli,
+        settings = self.settings.credentials()
+        log.register_secret(settings.cli_secret_key, settings.cli_access_token, settings.secret_key,
+                            settings.access_token)
+        return defaults.refreshing_credentials(
+            ctx=self.provider_context(),
+            settings=settings,
             on_new=lambda creds: log.register_secret(*creds.secrets()),
-            context=self.provider_context(),
         )
 
     def transport_settings(self) -> TransportSettings:
-        cfg = self.config
+        s = self.settings
         return TransportSettings(
-            proxy_host=str(cfg.proxy_host),
-            proxy_port=int(cfg.proxy_port),
-            ca_certs_file=str(cfg.ca_certs_file),
-            check_ssl_certificate=bool(cfg.check_ssl_certificate),
-            check_ssl_hostname=bool(cfg.check_ssl_hostname),
-            ssl_client_cert_file=str(cfg.ssl_client_cert_file),
-            ssl_client_key_file=str(cfg.ssl_client_key_file),
-            read_timeout=float(cfg.socket_timeout),
-            connect_timeout=min(float(cfg.socket_timeout), 10.0),
-            pool_size=max(1, int(cfg.parallel_transfers)) + 2,
-            pooling=bool(cfg.connection_pooling),
+            proxy_host=s.proxy_host,
+            proxy_port=s.proxy_port,
+            ca_certs_file=s.ca_certs_file,
+            check_ssl_certificate=s.check_ssl_certificate,
+            check_ssl_hostname=s.check_ssl_hostname,
+            ssl_client_cert_file=s.ssl_client_cert_file,
+            ssl_client_key_file=s.ssl_client_key_file,
+            read_timeout=float(s.socket_timeout),
+            connect_timeout=min(float(s.socket_timeout), 10.0),
+            pool_size=s.parallel_transfers + 2,  # settings refuse --parallel below 1
+            pooling=s.connection_pooling,
         )
 
     def client(self) -> S3Client:
@@ -113,16 +119,16 @@ class Context:
             return self._client
 
     def _build_client(self) -> S3Client:
-        cfg = self.config
+        s = self.settings
         return S3Client(
-            endpoint=Endpoint(str(cfg.host_base), str(cfg.host_bucket), bool(cfg.use_https)),
+            endpoint=Endpoint(s.host_base, s.host_bucket, s.use_https),
             transport=RequestsTransport(self.transport_settings()),
             credentials=self.credentials(),
             settings=ClientSettings(
-                region=cfg.region(),
-                signature_v2=bool(cfg.signature_v2),
-                max_retries=int(cfg.max_retries),
-                requester_pays=bool(cfg.requester_pays),
+                region=s.region,
+                signature_v2=s.signature_v2,
+                max_retries=s.max_retries,
+                requester_pays=s.requester_pays,
             ),
             runtime=self.runtime,
         )

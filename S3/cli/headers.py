@@ -1,12 +1,12 @@
-"""Upload headers from the configuration: MIME type, ACL, storage class, encryption,
-and ``--add-header``."""
+"""Upload headers from the settings: MIME type, ACL, storage class, encryption, and
+``--add-header`` / ``add_headers`` (already merged into ``Settings.extra_headers``)."""
 
 from __future__ import annotations
 
 import mimetypes
 from typing import Any
 
-from S3.Config import parse_header_list
+from S3.settings.model import Settings
 
 try:  # optional: better MIME detection when libmagic is present
     import magic as _magic
@@ -14,35 +14,44 @@ except Exception:  # ImportError, or libmagic missing under the binding
     _magic = None
 
 
-def guess_mime(config: Any, path: str | None, head: bytes = b"") -> str:
-    if config.mime_type:
-        return str(config.mime_type)
-    if not config.guess_mime_type or path is None:
-        return str(config.default_mime_type)
+def guess_mime(settings: Settings, path: str | None, head: bytes = b"") -> str:
+    """``--mime-type``, else a guess from the name (then the content), else ``default_mime_type``.
+
+    (put.py still passes its ``Config``, whose attributes have the same names and types.)
+    """
+    if settings.mime_type:
+        return settings.mime_type
+    if not settings.guess_mime_type or path is None:
+        return settings.default_mime_type
     guessed, _ = mimetypes.guess_type(path)
     if guessed:
         return guessed
-    if config.use_mime_magic and _magic is not None and head:
+    if settings.use_mime_magic and _magic is not None and head:
         try:
             return str(_magic.from_buffer(head, mime=True))
         except Exception:
             pass
-    return str(config.default_mime_type)
+    return settings.default_mime_type
 
 
-def object_headers(config: Any, options: Any) -> dict[str, str]:
-    """Headers shared by every upload/copy of this run (not the per-file ones)."""
-    headers: dict[str, str] = dict(config.extra_headers)
-    headers.update(parse_header_list(list(options.add_header or []), origin="--add-header"))
-    if config.acl_public:
+def object_headers(settings: Settings, legacy_options: Any = None) -> dict[str, str]:
+    """Headers shared by every upload/copy of this run (not the per-file ones).
+
+    ``object_headers(ctx.settings)``. Compatibility, until put/cp/modify move onto settings:
+    ``object_headers(ctx.config, ctx.options)`` (a ``Config`` and the parsed options).
+    """
+    if legacy_options is not None:
+        settings = settings.settings(cli={"add_header": legacy_options.add_header})  # type: ignore[attr-defined]
+    headers = dict(settings.extra_headers)
+    if settings.acl_public:
         headers["x-amz-acl"] = "public-read"
-    if config.storage_class:
-        headers["x-amz-storage-class"] = str(config.storage_class).upper()
-    elif config.reduced_redundancy:
+    if settings.storage_class:
+        headers["x-amz-storage-class"] = settings.storage_class.upper()
+    elif settings.reduced_redundancy:
         headers["x-amz-storage-class"] = "REDUCED_REDUNDANCY"
-    if config.kms_key:
+    if settings.kms_key:
         headers["x-amz-server-side-encryption"] = "aws:kms"
-        headers["x-amz-server-side-encryption-aws-kms-key-id"] = str(config.kms_key)
-    elif config.server_side_encryption:
+        headers["x-amz-server-side-encryption-aws-kms-key-id"] = settings.kms_key
+    elif settings.server_side_encryption:
         headers["x-amz-server-side-encryption"] = "AES256"
     return headers

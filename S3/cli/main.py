@@ -1,6 +1,10 @@
 """Entry point. ``raw_main`` owns every error → exit code decision; ``program`` is the
 happy path. A failure prints one ``ERROR: …`` line and exits with s3cmd's code; a
 traceback appears only with ``--debug``.
+
+Everything is written to the ``Runtime``'s streams (``raw_main(argv, runtime=...)``), so the
+whole command line can run in-process in tests. The settings are built, and checked, once,
+before any command (or ``--dump-config``) runs.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from S3 import ExitCodes, PkgInfo
 from S3.cli import parser as cli_parser
@@ -21,7 +26,8 @@ from S3.output import log
 from S3.runtime import Runtime
 
 
-def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
+def load_config(options: argparse.Namespace, runtime: Runtime) -> Config:
+    env = runtime.env
     path = options.config or default_config_path(env)
     config = Config(env=env)
     # With no config file at the default path, run on defaults: a pod with IRSA
@@ -39,20 +45,24 @@ def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
     if options.debug:
         config.verbosity = "DEBUG"
     if getattr(options, "progress_meter", None) is None:
-        config.progress_meter = sys.stdout.isatty()
+        config.progress_meter = runtime.stdout_is_terminal()
     return config
 
 
 _CLI_ONLY = ("add_header", "remove_header", "exclude", "exclude_from", "rexclude", "rexclude_from", "include",
              "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet")
+# Command-line options whose Settings field has another name (the .s3cfg key of the same name is the file's).
+_CLI_RENAMED = {"access_key": "cli_access_key", "secret_key": "cli_secret_key", "access_token": "cli_access_token"}
 
 
 def cli_only(options: argparse.Namespace) -> dict[str, object]:
     """The parsed options that have no ``.s3cfg`` key (``Settings`` holds them too)."""
-    return {name: getattr(options, name) for name in _CLI_ONLY if getattr(options, name, None) is not None}
+    given = {name: getattr(options, name) for name in _CLI_ONLY if getattr(options, name, None) is not None}
+    given.update({field: getattr(options, name) for name, field in _CLI_RENAMED.items() if getattr(options, name, None)})
+    return given
 
 
-def print_help(stream) -> None:  # type: ignore[no-untyped-def]
+def print_help(stream: IO[str]) -> None:
     stream.write(cli_parser.build_parser().format_help())
     from S3.cli.commands import HELP
 
@@ -64,15 +74,19 @@ def print_help(stream) -> None:  # type: ignore[no-untyped-def]
 
 
 def program(options: argparse.Namespace, runtime: Runtime) -> int:
-    config = load_config(options, runtime.env)
-    log.setup(str(config.verbosity))
+    config = load_config(options, runtime)
+    log.setup(str(config.verbosity), runtime.stderr)
     log.register_secret(str(config.secret_key), str(config.access_token), str(config.gpg_passphrase))
     if options.configure:
         from S3.cli.configure import run_configure
 
         return run_configure(config, options, runtime)
+    # Built (and checked) before anything else: a bad value is refused for every command, as s3cmd does.
+    settings = config.settings(cli=cli_only(options))
+    log.register_secret(settings.cli_secret_key, settings.cli_access_token)
     if options.dump_config:
-        config.dump_config(sys.stdout, show_secrets=options.show_secrets)
+        # The .s3cfg view of the run (what a file would hold), which is Config's to render.
+        config.dump_config(runtime.stdout, show_secrets=options.show_secrets)
         return ExitCodes.EX_OK
     if not options.args:
         raise UsageError("Missing command. Please run with --help for more information.")
@@ -83,7 +97,7 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")
-    ctx = Context(config=config, runtime=runtime, options=options, settings=config.settings(cli=cli_only(options)))
+    ctx = Context(config=config, runtime=runtime, options=options, settings=settings)
     try:
         return handler(ctx, params)
     finally:
@@ -102,20 +116,31 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
     runtime = runtime or Runtime()
     debug = "-d" in argv or "--debug" in argv
-    log.setup("DEBUG" if debug else "WARNING")
+    log.setup("DEBUG" if debug else "WARNING", runtime.stderr)
+    previous = None
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _run(argv, runtime, debug=debug)
+    finally:
+        if previous is not None:  # in-process callers (tests) get their own handler back
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: Sequence[str], runtime: Runtime, *, debug: bool) -> int:
+    """``raw_main``'s body: every error → one ``ERROR:`` line on the runtime's stderr and an exit code."""
+    stderr = runtime.stderr
     try:
         options = cli_parser.parse(argv)
         if options.help:
-            print_help(sys.stdout)
+            print_help(runtime.stdout)
             return ExitCodes.EX_OK
         if options.version:
-            sys.stdout.write(f"s3cmd version {PkgInfo.version}\n")
+            runtime.stdout.write(f"s3cmd version {PkgInfo.version}\n")
             return ExitCodes.EX_OK
         return program(options, runtime)
     except UsageError as problem:
-        sys.stderr.write(f"Usage: {cli_parser.USAGE}\n")
+        stderr.write(f"Usage: {cli_parser.USAGE}\n")
         log.error(f"{problem} (see 's3cmd --help')")
         return problem.exit_code
     except S3cmdError as problem:
@@ -124,14 +149,14 @@ def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
         log.error(str(problem))
         return problem.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("\nERROR: Interrupted by the user (Ctrl-C)\n")
+        stderr.write("\nERROR: Interrupted by the user (Ctrl-C)\n")
         return ExitCodes.EX_BREAK
     except Terminated:
-        sys.stderr.write("ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n")
+        stderr.write("ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n")
         return ExitCodes._EX_SIGNAL + signal.SIGTERM
     except BrokenPipeError:
         # The reader went away (`s3cmd ls | head`): not our failure to report.
-        _silence_stdout()
+        _silence(runtime.stdout)
         return ExitCodes.EX_OK
     except ImportError as problem:
         log.error(f"Python module '{problem.name}' is missing: install s3cmd's dependencies "
@@ -153,11 +178,13 @@ def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
         return ExitCodes.EX_SOFTWARE
 
 
-def _silence_stdout() -> None:
+def _silence(stdout: IO[str]) -> None:
+    """Point the closed pipe's descriptor at /dev/null, so that the flush at exit does not fail again."""
     try:
+        descriptor = stdout.fileno()
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+        os.dup2(devnull, descriptor)
+    except (OSError, ValueError):  # an in-memory stream (tests) has no descriptor
         pass
 
 

@@ -11,16 +11,27 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Protocol
 
 from S3.output.formats import human_size
+from S3.settings.model import Settings
+
+
+class Output(Protocol):
+    """What a meter needs of the run (``S3.cli.context.Context`` is one): its settings and stdout."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def stdout(self) -> IO[str]: ...
 
 _REDRAW_EVERY = 0.2  # seconds between redraws; the first update and the finish always draw
 
 
 @dataclass
 class Meter:
-    ctx: Any
+    ctx: Output
     total: int | None
     active: bool
     done: int = 0
@@ -29,7 +40,7 @@ class Meter:
     _last: float | None = None
 
     @classmethod
-    def start(cls, ctx: Any, label: str, total: int | None) -> Meter:
+    def start(cls, ctx: Output, label: str, total: int | None) -> Meter:
         active = progress_meter_on(ctx)
         if active:
             ctx.stdout.write(label + "\n")
@@ -65,8 +76,8 @@ class Meter:
             self.ctx.stdout.flush()
 
 
-def progress_meter_on(ctx: Any) -> bool:
-    return bool(ctx.config.progress_meter) and not ctx.quiet
+def progress_meter_on(ctx: Output) -> bool:
+    return ctx.settings.progress_meter and not ctx.settings.quiet
 
 
 def meter_text(done: int, total: int | None, elapsed: float) -> str:
@@ -91,7 +102,7 @@ class PartBlocks:
     its part and every part before it are done, each with that part's own time.
     """
 
-    def __init__(self, ctx: Any, label: str, *, count: int, counter: str) -> None:
+    def __init__(self, ctx: Output, label: str, *, count: int, counter: str) -> None:
         self._ctx = ctx
         self._label = label
         self._count = count

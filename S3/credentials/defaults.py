@@ -13,13 +13,16 @@
 
 The region for STS: ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile's ``region``,
 then ``bucket_location`` when it names a real region.
+
+What the chain reads of the settings is a ``CredentialSettings`` (keys from ``.s3cfg``,
+``bucket_location``, ``sts_endpoint``, ``credentials_cache``, ``--profile``), never the
+whole configuration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
 from S3.credentials.cache import CredentialCache, default_directory
 from S3.credentials.chain import ProviderChain
@@ -28,9 +31,12 @@ from S3.credentials.context import ProviderContext
 from S3.credentials.environment import EnvironmentProvider
 from S3.credentials.imds import ImdsProvider
 from S3.credentials.profile import ProfileProvider
+from S3.credentials.refreshing import RefreshingCredentials
 from S3.credentials.static import StaticProvider
 from S3.credentials.web_identity import WebIdentityProvider
+from S3.identity.model import Credentials
 from S3.runtime import Runtime
+from S3.settings.model import CredentialSettings
 from S3.sts.endpoints import looks_like_region
 from S3.transport.http import HttpClient, RequestsTransport, TransportSettings
 
@@ -63,14 +69,13 @@ def default_cache(runtime: Runtime) -> CredentialCache:
 
 def provider_context(
     *,
-    config: Any,
+    settings: CredentialSettings,
     runtime: Runtime,
     transport: TransportSettings | None = None,
-    profile: str = "",
-    cache: CredentialCache | None = None,
 ) -> ProviderContext:
     """What every source may touch. ``transport``: the S3 connection settings, whose proxy and CA
-    settings STS shares. The region for STS is resolved here, once."""
+    settings STS shares. The region for STS is resolved here, once; the on-disk cache is used
+    unless ``credentials_cache`` is off."""
     base = transport or TransportSettings()
     sts_http = _lazy(lambda: RequestsTransport(replace(base, read_timeout=15.0, connect_timeout=5.0)))
     timeout = _metadata_timeout(runtime.env)
@@ -82,32 +87,32 @@ def provider_context(
         sts_http=sts_http,
         metadata_http=metadata_http,
         region=env_region(runtime.env),
-        sts_endpoint=str(getattr(config, "sts_endpoint", "") or ""),
-        profile=profile,
-        cache=cache,
+        sts_endpoint=settings.sts_endpoint,
+        profile=settings.profile,
+        cache=default_cache(runtime) if settings.credentials_cache else None,
     )
     if not ctx.region:
-        location = str(getattr(config, "bucket_location", "")).strip()
+        location = settings.bucket_location.strip()
         ctx = replace(ctx, region=ProfileProvider(ctx).region() or (location if looks_like_region(location) else ""))
     return ctx
 
 
-def default_chain(*, ctx: ProviderContext, config: Any, cli: Mapping[str, str]) -> ProviderChain:
-    from_cli = bool(cli.get("access_key") or cli.get("secret_key"))
+def default_chain(*, ctx: ProviderContext, settings: CredentialSettings) -> ProviderChain:
+    from_cli = bool(settings.cli_access_key or settings.cli_secret_key)
     return ProviderChain(
         [
             StaticProvider(
                 name="command line",
-                access_key=(cli.get("access_key") or str(config.access_key)) if from_cli else "",
-                secret_key=cli.get("secret_key") or str(config.secret_key),
-                session_token=cli.get("access_token") or str(config.access_token),
+                access_key=(settings.cli_access_key or settings.access_key) if from_cli else "",
+                secret_key=settings.cli_secret_key or settings.secret_key,
+                session_token=settings.cli_access_token or settings.access_token,
                 secret_hint="--secret_key",
             ),
             StaticProvider(
                 name="config file",
-                access_key=str(config.access_key),
-                secret_key=str(config.secret_key),
-                session_token=str(config.access_token),
+                access_key=settings.access_key,
+                secret_key=settings.secret_key,
+                session_token=settings.access_token,
             ),
             EnvironmentProvider(ctx.env),
             ProfileProvider(ctx),
@@ -116,3 +121,15 @@ def default_chain(*, ctx: ProviderContext, config: Any, cli: Mapping[str, str]) 
             ImdsProvider(ctx),
         ]
     )
+
+
+def refreshing_credentials(
+    *,
+    ctx: ProviderContext,
+    settings: CredentialSettings,
+    on_new: Callable[[Credentials], None] | None = None,
+) -> RefreshingCredentials:
+    """The run's refreshing credential holder over the default chain. ``on_new`` sees every set of
+    credentials loaded (the CLI registers their secrets for redaction)."""
+    return RefreshingCredentials(default_chain(ctx=ctx, settings=settings), clock=ctx.runtime.clock,
+                                 on_new=on_new, on_rejected=ctx.cache.stop_reading if ctx.cache else None)

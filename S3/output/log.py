@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import threading
 from collections.abc import Iterable, Mapping
 from typing import IO
@@ -86,11 +85,13 @@ class _Formatter(logging.Formatter):
         return redact(f"{record.levelname}: {record.getMessage()}")
 
 
-def setup(level: str, stream: IO[str] | None = None) -> None:
+def setup(level: str, stream: IO[str]) -> None:
+    """Log at ``level`` and above to ``stream``: the run's stderr (``Runtime.stderr``), so that an
+    in-process run (tests) captures what a user would see."""
     root = logging.getLogger("s3cmd")
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(_Formatter())
     root.addHandler(handler)
     root.setLevel(getattr(logging, level, logging.WARNING))

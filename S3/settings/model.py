@@ -5,8 +5,13 @@
 ``Settings`` declares every ``.s3cfg`` option with s3cmd 2.4.0's default (its type is
 the option's type; ``S3.settings.options.DEFAULTS`` is derived from it), then the
 command-line-only options (filters, ``--add-header``, output switches).
-``S3.Config.Config`` stays the mutable, s3cmd-compatible object scripts import; it is
-what ``Settings.from_config`` reads.
+``S3.Config.Config`` stays the mutable, s3cmd-compatible object scripts import;
+``Config.settings()`` builds a ``Settings`` from it.
+
+Values are checked once, when the settings are built: each option's type, then its range
+(``_check_ranges``: a part size S3 refuses, ``--parallel 0``, ``--max-retries -1`` …), so that
+every command, ``--dump-config`` included, refuses them at start-up as s3cmd 2.4.0 does.
+The credential chain gets ``CredentialSettings`` (``Settings.credentials()``), not the whole.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from S3.errors import ConfigError
+from S3.errors import ConfigError, ParameterError
+from S3.transfer.chunking import MAX_PARTS, check_chunk_size_mb
 
 _REGION_ALIASES = {"US": "us-east-1", "EU": "eu-west-1", "": "us-east-1"}
 
@@ -24,7 +30,7 @@ _REGION_ALIASES = {"US": "us-east-1", "EU": "eu-west-1", "": "us-east-1"}
 @dataclass(frozen=True)
 class Settings:
     access_key: str = ''
-    access_token: str = ''
+    access_token: str = field(default='', repr=False)  # secrets: never in a repr or a traceback
     add_encoding_exts: str = ''
     add_headers: str = ''
     bucket_location: str = 'US'
@@ -57,7 +63,7 @@ class Settings:
                          'passphrase-fd %(passphrase_fd)s -o %(output_file)s %(input_file)s')
     gpg_encrypt: str = ('%(gpg_command)s -c --verbose --no-use-agent --batch --yes --'
                          'passphrase-fd %(passphrase_fd)s -o %(output_file)s %(input_file)s')
-    gpg_passphrase: str = ''
+    gpg_passphrase: str = field(default='', repr=False)
     guess_mime_type: bool = True
     host_base: str = 's3.amazonaws.com'
     host_bucket: str = '%(bucket)s.s3.amazonaws.com'
@@ -91,7 +97,7 @@ class Settings:
     requester_pays: bool = False
     restore_days: int = 1
     restore_priority: str = 'Standard'
-    secret_key: str = ''
+    secret_key: str = field(default='', repr=False)
     send_chunk: int = 65536
     server_side_encryption: bool = False
     signature_v2: bool = False
@@ -135,6 +141,10 @@ class Settings:
     rinclude_from: tuple[str, ...] = field(default=(), metadata={"cli": True})
     files_from: tuple[str, ...] = field(default=(), metadata={"cli": True})
     profile: str = field(default="", metadata={"cli": True})
+    # --access_key / --secret_key / --access_token: a source of their own in the credential chain
+    cli_access_key: str = field(default="", metadata={"cli": True})
+    cli_secret_key: str = field(default="", metadata={"cli": True}, repr=False)
+    cli_access_token: str = field(default="", metadata={"cli": True}, repr=False)
     quiet: bool = field(default=False, metadata={"cli": True})
 
     def __post_init__(self) -> None:
@@ -147,12 +157,77 @@ class Settings:
                 raise ConfigError(
                     f"option {spec.name} must be {_TYPE_NAMES[expected]}, not {type(value).__name__}"
                 )
+        _check_ranges(self)
 
     @property
     def region(self) -> str:
         """The signing region implied by ``bucket_location`` (``US`` → us-east-1, ``EU`` → eu-west-1)."""
-        location = self.bucket_location.strip()
-        return _REGION_ALIASES.get(location, location)
+        return region_of(self.bucket_location)
+
+    def credentials(self) -> CredentialSettings:
+        """The part of the settings the credential chain reads."""
+        return CredentialSettings(
+            access_key=self.access_key,
+            secret_key=self.secret_key,
+            access_token=self.access_token,
+            bucket_location=self.bucket_location,
+            sts_endpoint=self.sts_endpoint,
+            credentials_cache=self.credentials_cache,
+            profile=self.profile,
+            cli_access_key=self.cli_access_key,
+            cli_secret_key=self.cli_secret_key,
+            cli_access_token=self.cli_access_token,
+        )
+
+
+@dataclass(frozen=True)
+class CredentialSettings:
+    """What the credential chain needs from the settings, and nothing else: the keys written in
+    ``.s3cfg`` and those given on the command line (``cli_*``, empty: not given), where STS is and
+    which region it serves, the cache switch and ``--profile``."""
+
+    access_key: str = ""
+    secret_key: str = field(default="", repr=False)  # secrets: never in a repr or a traceback
+    access_token: str = field(default="", repr=False)
+    bucket_location: str = "US"
+    sts_endpoint: str = ""
+    credentials_cache: bool = True
+    profile: str = ""
+    cli_access_key: str = ""
+    cli_secret_key: str = field(default="", repr=False)
+    cli_access_token: str = field(default="", repr=False)
+
+
+def _check_ranges(settings: Settings) -> None:
+    """Refuse values no command could use, when the settings are built (once, for every command),
+    with s3cmd's "Parameter problem" (exit 64): a wrong value must not wait for the one command that
+    reads it, nor be silently replaced. Limits that only matter with another option set (a proxy
+    port without a proxy host) are left alone, so that an old ``.s3cfg`` keeps working."""
+    check_chunk_size_mb(settings.multipart_chunk_size_mb)  # S3's part limits; the rule lives with the parts
+    for name, option, low in _AT_LEAST:
+        value = getattr(settings, name)
+        if value < low:
+            raise ParameterError(f"{option} must be {low} or more, not {value}")
+    if not 1 <= settings.multipart_max_chunks <= MAX_PARTS:
+        raise ParameterError(f"multipart_max_chunks must be between 1 and {MAX_PARTS} (S3's limit), "
+                             f"not {settings.multipart_max_chunks}")
+    if settings.proxy_host and not 0 < settings.proxy_port < 65536:
+        raise ParameterError(f"proxy_port must be a TCP port (1..65535), not {settings.proxy_port}")
+
+
+# (field, how the user sets it, smallest value that makes sense)
+_AT_LEAST = (
+    ("parallel_transfers", "--parallel", 1),
+    ("max_retries", "--max-retries", 0),
+    ("socket_timeout", "socket_timeout", 1),
+    ("limitrate", "--limit-rate", 0),
+)
+
+
+def region_of(bucket_location: str) -> str:
+    """The signing region a ``bucket_location`` names (``US`` → us-east-1, ``EU`` → eu-west-1)."""
+    location = bucket_location.strip()
+    return _REGION_ALIASES.get(location, location)
 
 
 _TYPE_NAMES = {bool: "True or False", int: "a whole number", str: "text"}
@@ -175,7 +250,7 @@ def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
     for name in _LISTS:
         if cli.get(name):
             given[name] = tuple(cli[name])
-    for name in ("profile", "quiet", "acl_public"):
+    for name in ("profile", "quiet", "acl_public", "cli_access_key", "cli_secret_key", "cli_access_token"):
         if cli.get(name) is not None:
             given[name] = cli[name]
     if cli.get("extra_headers"):

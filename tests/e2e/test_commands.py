@@ -3,6 +3,11 @@
 Expected lines are the ones upstream s3cmd 2.4.0 prints for the same operation
 (checked side by side against the same server); the transfer rate is the only
 part that varies between runs, so those lines are matched with a pattern.
+
+One behaviour per test. Setup that several tests read without changing (an uploaded tree, a
+bucket of 1,203 keys) is made once per module by a fixture. What needs no server (parsing,
+argument checks, --help, --version, config errors, --dump-config) is tested in-process in
+``tests/cli``.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ import re
 import signal
 import subprocess
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import S3cmdRunner, s3cmd_executable, write_config
+from tests.conftest import Result, S3cmdRunner, new_runner, s3cmd_executable, write_config
+from tests.servers import ForwardProxy, Identity, MotoServer
 
 pytestmark = pytest.mark.e2e
 
@@ -29,208 +37,277 @@ def lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-def test_mb_ls_rb_roundtrip(s3cmd: S3cmdRunner) -> None:
-    result = s3cmd("mb", "s3://roundtrip-bucket")
-    assert (result.rc, result.stdout) == (0, "Bucket 's3://roundtrip-bucket/' created\n")
+@pytest.fixture
+def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
+    """boto3 for setup and checks that are not the behaviour under test (cheaper than a run)."""
+    return moto_server.client("s3", identities["admin"])
+
+
+@pytest.fixture
+def bucket(s3) -> str:  # type: ignore[no-untyped-def]
+    """A new bucket, made with boto3 (conftest's makes it with a run of s3cmd mb, tested once below)."""
+    name = f"b-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+def test_mb_prints_created(s3cmd: S3cmdRunner) -> None:
+    result = s3cmd("mb", "s3://created-bucket")
+    assert (result.rc, result.stdout) == (0, "Bucket 's3://created-bucket/' created\n")
+
+
+def test_ls_lists_buckets(s3cmd: S3cmdRunner, bucket: str) -> None:
     listing = s3cmd("ls")
     assert listing.rc == 0
-    assert any(re.fullmatch(rf"{DATE}  s3://roundtrip-bucket", line) for line in lines(listing.stdout))
-    removed = s3cmd("rb", "s3://roundtrip-bucket")
-    assert (removed.rc, removed.stdout) == (0, "Bucket 's3://roundtrip-bucket/' removed\n")
+    assert any(re.fullmatch(rf"{DATE}  s3://{bucket}", line) for line in lines(listing.stdout))
 
 
-def test_put_ls_get_lines(s3cmd: S3cmdRunner, bucket: str, relaxed_auth: None) -> None:
-    (s3cmd.home / "a.txt").write_text("hello\n")
-    tree = s3cmd.home / "d" / "sub"
-    tree.mkdir(parents=True)
-    (s3cmd.home / "d" / "1.txt").write_text("x\n")
-    (tree / "2.txt").write_text("yy\n")
+def test_rb_prints_removed(s3cmd: S3cmdRunner, bucket: str) -> None:
+    removed = s3cmd("rb", f"s3://{bucket}")
+    assert (removed.rc, removed.stdout) == (0, f"Bucket 's3://{bucket}/' removed\n")
 
-    put = s3cmd("put", "a.txt", f"s3://{bucket}/")
-    assert put.rc == 0, put.output
-    assert re.fullmatch(rf"upload: 'a.txt' -> 's3://{bucket}/a.txt' {RATE} \[1 of 1\]\n", put.stdout)
 
-    put_r = s3cmd("put", "-r", "d", f"s3://{bucket}/dir/")
-    assert put_r.rc == 0, put_r.output
+# -- an uploaded tree, read by many tests: a.txt, dir/d/1.txt, dir/d/sub/2.txt ------------------
+
+@dataclass(frozen=True)
+class Tree:
+    s3cmd: S3cmdRunner
+    bucket: str
+    put: Result  # put a.txt
+    put_r: Result  # put -r d
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer,
+           identities: dict[str, Identity]) -> S3cmdRunner:
+    """A runner shared by the module's read-only tests (each test uses local names of its own)."""
+    return new_runner(tmp_path_factory.mktemp("shared") / "home", moto_server, identities["admin"])
+
+
+@pytest.fixture(scope="module")
+def tree(runner: S3cmdRunner) -> Tree:
+    bucket = "tree-bucket"
+    assert runner("mb", f"s3://{bucket}").rc == 0
+    (runner.home / "a.txt").write_text("hello\n")
+    sub = runner.home / "d" / "sub"
+    sub.mkdir(parents=True)
+    (runner.home / "d" / "1.txt").write_text("x\n")
+    (sub / "2.txt").write_text("yy\n")
+    return Tree(runner, bucket, runner("put", "a.txt", f"s3://{bucket}/"), runner("put", "-r", "d", f"s3://{bucket}/dir/"))
+
+
+def test_put_prints_an_upload_line(tree: Tree) -> None:
+    assert tree.put.rc == 0, tree.put.output
+    assert re.fullmatch(rf"upload: 'a.txt' -> 's3://{tree.bucket}/a.txt' {RATE} \[1 of 1\]\n", tree.put.stdout)
+
+
+def test_put_recursive_prints_a_numbered_line_per_file(tree: Tree) -> None:
+    assert tree.put_r.rc == 0, tree.put_r.output
     assert re.fullmatch(
-        rf"upload: 'd/1.txt' -> 's3://{bucket}/dir/d/1.txt' {RATE} \[1 of 2\]\n"
-        rf"upload: 'd/sub/2.txt' -> 's3://{bucket}/dir/d/sub/2.txt' {RATE} \[2 of 2\]\n",
-        put_r.stdout,
+        rf"upload: 'd/1.txt' -> 's3://{tree.bucket}/dir/d/1.txt' {RATE} \[1 of 2\]\n"
+        rf"upload: 'd/sub/2.txt' -> 's3://{tree.bucket}/dir/d/sub/2.txt' {RATE} \[2 of 2\]\n",
+        tree.put_r.stdout,
     )
 
-    ls = s3cmd("ls", f"s3://{bucket}")
-    assert ls.rc == 0
-    assert lines(ls.stdout)[0] == f"                          DIR  s3://{bucket}/dir/"
-    assert re.fullmatch(rf"{DATE}            6  s3://{bucket}/a.txt", lines(ls.stdout)[1])
 
-    long = s3cmd("ls", "-l", f"s3://{bucket}/dir/d/")
-    assert lines(long.stdout)[0] == f"{'DIR':>29}{'':52}s3://{bucket}/dir/d/sub/"
+def test_ls_shows_prefixes_then_objects(tree: Tree, relaxed_auth: None) -> None:
+    ls = tree.s3cmd("ls", f"s3://{tree.bucket}")
+    assert ls.rc == 0
+    assert lines(ls.stdout)[0] == f"                          DIR  s3://{tree.bucket}/dir/"
+    assert re.fullmatch(rf"{DATE}            6  s3://{tree.bucket}/a.txt", lines(ls.stdout)[1])
+
+
+def test_ls_long_adds_md5_and_storage_class(tree: Tree, relaxed_auth: None) -> None:
+    long = tree.s3cmd("ls", "-l", f"s3://{tree.bucket}/dir/d/")
+    assert lines(long.stdout)[0] == f"{'DIR':>29}{'':52}s3://{tree.bucket}/dir/d/sub/"
     assert re.fullmatch(
-        rf"{DATE}            2  401b30e3b8b5d629635a5c613cdb7919     STANDARD     s3://{bucket}/dir/d/1.txt",
+        rf"{DATE}            2  401b30e3b8b5d629635a5c613cdb7919     STANDARD     s3://{tree.bucket}/dir/d/1.txt",
         lines(long.stdout)[1],
     )
-    md5 = s3cmd("ls", "--list-md5", f"s3://{bucket}/dir/d/")
-    assert re.fullmatch(rf"{DATE}            2  401b30e3b8b5d629635a5c613cdb7919     s3://{bucket}/dir/d/1.txt",
+
+
+def test_ls_list_md5_adds_md5_only(tree: Tree, relaxed_auth: None) -> None:
+    md5 = tree.s3cmd("ls", "--list-md5", f"s3://{tree.bucket}/dir/d/")
+    assert re.fullmatch(rf"{DATE}            2  401b30e3b8b5d629635a5c613cdb7919     s3://{tree.bucket}/dir/d/1.txt",
                         lines(md5.stdout)[1])
 
-    human = s3cmd("ls", "-H", "-r", f"s3://{bucket}")
-    assert re.fullmatch(rf"{DATE}     6   s3://{bucket}/a.txt", lines(human.stdout)[0])
 
-    du = s3cmd("du", f"s3://{bucket}")
-    assert du.stdout == f"          11       3 objects s3://{bucket}/\n"
+def test_ls_human_readable_sizes(tree: Tree) -> None:
+    human = tree.s3cmd("ls", "-H", "-r", f"s3://{tree.bucket}")
+    assert re.fullmatch(rf"{DATE}     6   s3://{tree.bucket}/a.txt", lines(human.stdout)[0])
 
-    get = s3cmd("get", f"s3://{bucket}/a.txt", "out.txt")
+
+def test_du_totals_a_bucket(tree: Tree) -> None:
+    assert tree.s3cmd("du", f"s3://{tree.bucket}").stdout == f"          11       3 objects s3://{tree.bucket}/\n"
+
+
+def test_get_prints_a_download_line_and_writes_the_file(tree: Tree) -> None:
+    get = tree.s3cmd("get", f"s3://{tree.bucket}/a.txt", "fetched.txt")
     assert get.rc == 0, get.output
-    assert re.fullmatch(rf"download: 's3://{bucket}/a.txt' -> 'out.txt' {RATE}\n", get.stdout)
-    assert (s3cmd.home / "out.txt").read_text() == "hello\n"
+    assert re.fullmatch(rf"download: 's3://{tree.bucket}/a.txt' -> 'fetched.txt' {RATE}\n", get.stdout)
+    assert (tree.s3cmd.home / "fetched.txt").read_text() == "hello\n"
 
-    again = s3cmd("get", f"s3://{bucket}/a.txt", "out.txt")
+
+@pytest.fixture
+def local_copy(tree: Tree, request: pytest.FixtureRequest) -> Path:
+    """A local file, named after the test, that is already where a get would write a.txt."""
+    path = tree.s3cmd.home / f"{request.node.name}.txt"
+    path.write_text("local\n")
+    return path
+
+
+def test_get_refuses_to_overwrite_a_local_file(tree: Tree, local_copy: Path) -> None:
+    again = tree.s3cmd("get", f"s3://{tree.bucket}/a.txt", local_copy.name)
     assert again.rc == 64
     assert again.stderr.strip() == (
-        "ERROR: Parameter problem: File 'out.txt' already exists. "
+        f"ERROR: Parameter problem: File '{local_copy.name}' already exists. "
         "Use either of --force / --continue / --skip-existing or give it a new name."
     )
-    assert s3cmd("get", "--force", f"s3://{bucket}/a.txt", "out.txt").rc == 0
-    assert s3cmd("get", "--skip-existing", f"s3://{bucket}/a.txt", "out.txt").rc == 0
+    assert local_copy.read_text() == "local\n"
 
-    to_stdout = s3cmd("get", f"s3://{bucket}/a.txt", "-")
+
+def test_get_force_overwrites(tree: Tree, local_copy: Path) -> None:
+    assert tree.s3cmd("get", "--force", f"s3://{tree.bucket}/a.txt", local_copy.name).rc == 0
+    assert local_copy.read_text() == "hello\n"
+
+
+def test_get_skip_existing_keeps_the_local_file(tree: Tree, local_copy: Path) -> None:
+    assert tree.s3cmd("get", "--skip-existing", f"s3://{tree.bucket}/a.txt", local_copy.name).rc == 0
+    assert local_copy.read_text() == "local\n"
+
+
+def test_get_to_stdout(tree: Tree) -> None:
+    to_stdout = tree.s3cmd("get", f"s3://{tree.bucket}/a.txt", "-")
     assert (to_stdout.rc, to_stdout.stdout) == (0, "hello\n")
 
-    tree_get = s3cmd("get", "-r", f"s3://{bucket}/dir/", "g/")
+
+def test_get_recursive_recreates_the_tree(tree: Tree) -> None:
+    tree_get = tree.s3cmd("get", "-r", f"s3://{tree.bucket}/dir/", "g/")
     assert tree_get.rc == 0, tree_get.output
-    assert (s3cmd.home / "g" / "d" / "sub" / "2.txt").read_text() == "yy\n"
+    assert (tree.s3cmd.home / "g" / "d" / "1.txt").read_text() == "x\n"
+    assert (tree.s3cmd.home / "g" / "d" / "sub" / "2.txt").read_text() == "yy\n"
 
 
-def test_stdin_put_and_cp_mv_modify_del(s3cmd: S3cmdRunner, bucket: str, relaxed_auth: None) -> None:
+# -- remote copies, moves and deletes: each test on objects of its own --------------------------
+
+def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+def test_put_from_stdin(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
     put = s3cmd("put", "-", f"s3://{bucket}/stream.txt", input=b"streamed\n")
     assert put.rc == 0, put.output
     assert re.fullmatch(rf"upload: '<stdin>' -> 's3://{bucket}/stream.txt' {RATE} \[1 of 1\]\n", put.stdout)
+    assert s3.get_object(Bucket=bucket, Key="stream.txt")["Body"].read() == b"streamed\n"
 
-    cp = s3cmd("cp", f"s3://{bucket}/stream.txt", f"s3://{bucket}/b.txt")
-    assert cp.stdout == f"remote copy: 's3://{bucket}/stream.txt' -> 's3://{bucket}/b.txt'  [1 of 1]\n"
+
+def test_cp_copies_a_remote_object(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
+    cp = s3cmd("cp", f"s3://{bucket}/a.txt", f"s3://{bucket}/b.txt")
+    assert cp.stdout == f"remote copy: 's3://{bucket}/a.txt' -> 's3://{bucket}/b.txt'  [1 of 1]\n"
+    assert keys(s3, bucket) == ["a.txt", "b.txt"]
+
+
+def test_mv_moves_a_remote_object(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="b.txt", Body=b"b")
     mv = s3cmd("mv", f"s3://{bucket}/b.txt", f"s3://{bucket}/c.txt")
     assert mv.stdout == f"move: 's3://{bucket}/b.txt' -> 's3://{bucket}/c.txt'  [1 of 1]\n"
+    assert keys(s3, bucket) == ["c.txt"]
+
+
+def test_modify_adds_metadata_that_info_shows(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="c.txt", Body=b"streamed\n")
     modify = s3cmd("modify", "--add-header=x-amz-meta-foo:bar", f"s3://{bucket}/c.txt")
     assert modify.stdout == f"modify: 's3://{bucket}/c.txt'  [1 of 1]\n"
     info = s3cmd("info", f"s3://{bucket}/c.txt")
     assert info.rc == 0
-    assert f"s3://{bucket}/c.txt (object):" in info.stdout
+    assert lines(info.stdout)[:2] == [f"s3://{bucket}/c.txt (object):", "   File size: 9"]
     assert "   x-amz-meta-foo: bar" in lines(info.stdout)
-    assert "   File size: 9" in lines(info.stdout)
 
-    listing = s3cmd("ls", f"s3://{bucket}")
-    assert f"s3://{bucket}/b.txt" not in listing.stdout and f"s3://{bucket}/c.txt" in listing.stdout
 
+def test_del_removes_an_object(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="c.txt", Body=b"c")
     delete = s3cmd("del", f"s3://{bucket}/c.txt")
     assert (delete.rc, delete.stdout) == (0, f"delete: 's3://{bucket}/c.txt'\n")
-    prefix = s3cmd("rm", f"s3://{bucket}/dir/")
-    assert prefix.rc == 64
-    assert prefix.stderr.strip() == f"ERROR: Parameter problem: Expecting S3 URI with a filename or --recursive: s3://{bucket}/dir/"
-    whole = s3cmd("rm", "-r", f"s3://{bucket}")
-    assert whole.rc == 64 and "Please use --force to delete ALL contents" in whole.stderr
+    assert keys(s3, bucket) == []
 
 
-def test_bucket_info_and_signurl(s3cmd: S3cmdRunner, bucket: str) -> None:
+def test_bucket_info_starts_with_its_location(s3cmd: S3cmdRunner, bucket: str) -> None:
     info = s3cmd("info", f"s3://{bucket}")
     assert info.rc == 0
     assert lines(info.stdout)[:2] == [f"s3://{bucket}/ (bucket):", "   Location:  us-east-1"]
+
+
+def test_signurl_prints_a_presigned_url_for_the_endpoint(s3cmd: S3cmdRunner, bucket: str) -> None:
     url = s3cmd("signurl", f"s3://{bucket}/obj", "+600")
     assert url.rc == 0
     assert url.stdout.startswith(f"http://127.0.0.1:{s3cmd.config.read_text().split('127.0.0.1:')[1].split()[0]}/{bucket}/obj?")
     assert "X-Amz-Expires=600" in url.stdout and "X-Amz-Signature=" in url.stdout
 
 
-def test_exit_codes_match_upstream(s3cmd: S3cmdRunner, bucket: str) -> None:
+# -- exit codes (the server's answers; what needs no server is in tests/cli) ---------------------
+
+def test_ls_of_a_missing_bucket_exits_12(s3cmd: S3cmdRunner) -> None:
     missing = s3cmd("ls", "-r", "s3://no-such-bucket-here")
     assert missing.rc == 12
     assert missing.stderr.strip().endswith("S3 error: 404 (NoSuchBucket): The specified bucket does not exist")
 
-    (s3cmd.home / "a.txt").write_text("a")
-    assert s3cmd("put", "a.txt", f"s3://{bucket}/a.txt").rc == 0
+
+def test_rb_of_a_bucket_with_objects_exits_13(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
     not_empty = s3cmd("rb", f"s3://{bucket}")
     assert not_empty.rc == 13
     assert "409 (BucketNotEmpty)" in not_empty.stderr
 
-    get_missing = s3cmd("get", f"s3://{bucket}/nope.txt", "nope.txt")
-    assert get_missing.rc == 64
-    assert get_missing.stderr.strip() == f"ERROR: Parameter problem: Source object 's3://{bucket}/nope.txt' does not exist."
-    assert not list(s3cmd.home.glob("*nope*"))
 
-    assert s3cmd("frobnicate").rc == 64
-    bad_option = s3cmd("--no-such-option", "ls")
-    assert bad_option.rc == 64 and "Usage: s3cmd" in bad_option.stderr
-
-    bad_uri = s3cmd("get", "s3://bad_bucket!/x", "x")
-    assert bad_uri.rc == 64 and "Traceback" not in bad_uri.output
-
+def test_rb_recursive_force_empties_the_bucket_first(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
     emptied = s3cmd("rb", "-r", "--force", f"s3://{bucket}")
     assert emptied.rc == 0, emptied.output
     assert emptied.stdout.splitlines()[-1] == f"Bucket 's3://{bucket}/' removed"
 
 
-def test_wrong_secret_and_access_denied_exit_77(s3cmd: S3cmdRunner, moto_server, identities, bucket: str) -> None:
-    # ls -r: no delimiter in the query, so moto checks the signature (see relaxed_auth)
+def test_get_of_a_missing_object_exits_64_and_writes_nothing(s3cmd: S3cmdRunner, bucket: str) -> None:
+    get_missing = s3cmd("get", f"s3://{bucket}/nope.txt", "nope.txt")
+    assert get_missing.rc == 64
+    assert get_missing.stderr.strip() == f"ERROR: Parameter problem: Source object 's3://{bucket}/nope.txt' does not exist."
+    assert not list(s3cmd.home.glob("*nope*"))
+
+
+def test_wrong_secret_exits_77_without_echoing_it(s3cmd: S3cmdRunner, bucket: str) -> None:
     wrong = s3cmd("--secret_key=not-the-secret", "ls")
     assert wrong.rc == 77
     assert "403 (SignatureDoesNotMatch)" in wrong.stderr
     assert "not-the-secret" not in wrong.output
 
+
+def test_access_denied_exits_77(s3cmd: S3cmdRunner, moto_server, identities, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    # ls -r: no delimiter in the query, so moto checks the signature (see relaxed_auth)
     limited_cfg = write_config(s3cmd.home / "limited.cfg", moto_server, identities["limited"])
     denied = s3cmd("ls", "-r", f"s3://{bucket}", config=limited_cfg)
     assert denied.rc == 77
     assert "403 (AccessDenied)" in denied.stderr
 
 
-def test_missing_local_file_fails_only_that_file(s3cmd: S3cmdRunner, bucket: str, relaxed_auth: None) -> None:
+def test_missing_local_file_fails_only_that_file(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
     (s3cmd.home / "good.txt").write_text("good")
     result = s3cmd("put", "missing.txt", "good.txt", f"s3://{bucket}/up/")
     assert result.rc == 2
     assert "ERROR: File 'missing.txt' does not exist" in result.stderr
-    listing = s3cmd("ls", "-r", f"s3://{bucket}/up/")
-    assert f"s3://{bucket}/up/good.txt" in listing.stdout
-    assert "missing" not in listing.stdout
-    nothing = s3cmd("put", "missing.txt", f"s3://{bucket}/up/")
-    assert nothing.rc == 64 and "Nothing to upload" in nothing.stderr
+    assert keys(s3, bucket) == ["up/good.txt"]
 
 
-def test_malformed_config_names_file_and_line(s3cmd: S3cmdRunner) -> None:
-    bad = s3cmd.home / "bad.cfg"
-    bad.write_text("[default]\naccess_key = AKIA\nthis line is wrong\n")
-    result = s3cmd("ls", config=bad)
-    assert result.rc == 78
-    assert result.stderr.strip() == (f"ERROR: {bad}, line 3: expected 'name = value' or '[section]' "
-                                     "(the line's text is not shown: it may hold a secret)")
-    typed = s3cmd.home / "typed.cfg"
-    typed.write_text("[default]\nuse_https = maybe\n")
-    result = s3cmd("ls", config=typed)
-    assert result.rc == 78 and f"{typed}, line 2: use_https must be True or False" in result.stderr
-
-
-def test_dump_config_masks_secrets(s3cmd: S3cmdRunner, identities) -> None:
-    dumped = s3cmd("--dump-config")
-    assert dumped.rc == 0
-    secret = identities["admin"].secret_key
-    assert secret not in dumped.stdout
-    assert "secret_key = ********" in dumped.stdout
-    assert f"access_key = {identities['admin'].access_key}" in dumped.stdout
-    shown = s3cmd("--dump-config", "--show-secrets", shows_secrets=True)
-    assert f"secret_key = {secret}" in shown.stdout
-
-
-def test_debug_output_never_shows_secrets(s3cmd: S3cmdRunner, bucket: str, identities) -> None:
-    token = "FQoGZXIvYXdzEXAMPLETOKENVALUE"
+@pytest.mark.parametrize(("args", "shown"), [
+    (("put", "a.txt", "s3://{bucket}/a.txt"), "DEBUG:"),
+    (("ls", "-r", "s3://{bucket}"), "DEBUG:"),
+    (("--access_token", "FQoGZXIvYXdzEXAMPLETOKENVALUE", "ls"), "DEBUG:"),  # rejected token: the error path
+    (("--dump-config",), "secret_key = ********"),
+], ids=["put", "ls", "rejected-token", "dump-config"])
+def test_debug_output_never_shows_secrets(s3cmd: S3cmdRunner, bucket: str, args: tuple[str, ...], shown: str) -> None:
+    # the runner fails any run that prints a secret it could know (config, argv, environment)
     (s3cmd.home / "a.txt").write_text("a")
-    runs = [
-        s3cmd("-d", "put", "a.txt", f"s3://{bucket}/a.txt"),
-        s3cmd("-d", "ls", "-r", f"s3://{bucket}"),
-        s3cmd("-d", "--access_token", token, "ls"),  # rejected token: the error path
-        s3cmd("-d", "--dump-config"),
-    ]
-    secret = identities["admin"].secret_key
-    for run in runs:
-        assert secret not in run.output
-        assert token not in run.output
-    assert runs[0].rc == 0 and "DEBUG:" in runs[0].stderr
+    run = s3cmd("-d", *(arg.format(bucket=bucket) for arg in args))
+    assert shown in run.output
 
 
 def test_large_file_multipart_roundtrip_bounded_memory(s3cmd: S3cmdRunner, bucket: str) -> None:
@@ -290,42 +367,64 @@ def test_interrupted_get_leaves_no_partial_file(s3cmd: S3cmdRunner, bucket: str,
     assert b"Traceback" not in err and err.strip().count(b"\n") == 0
 
 
-def test_la_quiet_dry_run_filters_and_max_delete(s3cmd: S3cmdRunner, bucket: str, relaxed_auth: None) -> None:
+# -- dry run, quiet, filters, la, --max-delete ------------------------------------------------------
+
+@pytest.fixture
+def src(s3cmd: S3cmdRunner) -> Path:
     src = s3cmd.home / "src"
     src.mkdir()
     for name in ("keep.txt", "skip.log", "also.txt"):
         (src / name).write_text(name)
+    return src
+
+
+def test_put_dry_run_prints_and_sends_nothing(s3cmd: S3cmdRunner, bucket: str, src: Path, s3) -> None:  # type: ignore[no-untyped-def]
     dry = s3cmd("put", "-r", "--dry-run", "src/", f"s3://{bucket}/")
     assert dry.rc == 0 and "upload: 'src/keep.txt' -> " in dry.stdout
-    assert s3cmd("ls", "-r", f"s3://{bucket}").stdout == ""  # dry run sent nothing
+    assert keys(s3, bucket) == []
 
-    quiet = s3cmd("-q", "put", "-r", "--exclude=*.log", "src/", f"s3://{bucket}/")
+
+def test_quiet_put_prints_nothing(s3cmd: S3cmdRunner, bucket: str, src: Path, s3) -> None:  # type: ignore[no-untyped-def]
+    quiet = s3cmd("-q", "put", "-r", "src/", f"s3://{bucket}/")
     assert (quiet.rc, quiet.stdout) == (0, "")
-    listed = s3cmd("ls", "-r", f"s3://{bucket}").stdout
-    assert f"s3://{bucket}/keep.txt" in listed and f"s3://{bucket}/also.txt" in listed and "skip.log" not in listed
+    assert len(keys(s3, bucket)) == 3
 
+
+def test_put_exclude_skips_matching_files(s3cmd: S3cmdRunner, bucket: str, src: Path, s3) -> None:  # type: ignore[no-untyped-def]
+    assert s3cmd("put", "-r", "--exclude=*.log", "src/", f"s3://{bucket}/").rc == 0
+    assert keys(s3, bucket) == ["also.txt", "keep.txt"]
+
+
+def test_la_lists_the_objects_of_every_bucket(s3cmd: S3cmdRunner, bucket: str, s3, relaxed_auth: None) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="keep.txt", Body=b"k")
     everything = s3cmd("la")
     assert everything.rc == 0 and f"s3://{bucket}/keep.txt" in everything.stdout
 
+
+def test_max_delete_refuses_more_and_deletes_none(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    for name in ("a.txt", "b.txt"):
+        s3.put_object(Bucket=bucket, Key=name, Body=b"x")
     capped = s3cmd("del", "-r", "--force", "--max-delete=1", f"s3://{bucket}/")
     assert capped.rc == 2 and "none performed" in capped.stderr
-    assert f"s3://{bucket}/keep.txt" in s3cmd("ls", "-r", f"s3://{bucket}").stdout
-    assert s3cmd("del", "-r", "--force", f"s3://{bucket}/").rc == 0
+    assert keys(s3, bucket) == ["a.txt", "b.txt"]
 
 
-def test_version_and_configure_writes_a_private_file(s3cmd: S3cmdRunner, moto_server, identities) -> None:
-    version = s3cmd("--version")
-    assert version.rc == 0 and version.stdout.startswith("s3cmd version ")
+def test_configure_writes_a_private_file_that_works(s3cmd: S3cmdRunner, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
     target = s3cmd.home / "new.cfg"
     host = moto_server.url.split("//", 1)[1]
     answers = "\n".join([identities["admin"].access_key, identities["admin"].secret_key, "us-east-1", host, host,
                          "False", "", "y", "y"]) + "\n"
     done = s3cmd("--configure", config=target, input=answers.encode())
     assert done.rc == 0, done.output
-    assert "Success" in done.stdout and identities["admin"].secret_key not in done.output
+    assert "Success" in done.stdout
     assert target.stat().st_mode & 0o777 == 0o600
     listed = s3cmd("ls", config=target)
     assert listed.rc == 0, listed.output
+
+
+def test_version_from_the_installed_executable(s3cmd: S3cmdRunner) -> None:
+    version = s3cmd("--version")
+    assert version.rc == 0 and version.stdout.startswith("s3cmd version ")
 
 
 def test_upload_options_reach_the_object(s3cmd: S3cmdRunner, bucket: str) -> None:
@@ -339,58 +438,81 @@ def test_upload_options_reach_the_object(s3cmd: S3cmdRunner, bucket: str) -> Non
     assert "   Storage:   STANDARD_IA" in info
     assert "   SSE:       AES256" in info
     assert "   ACL:       *anon*: READ" in info
-    guessed = s3cmd("put", "page.html", f"s3://{bucket}/guessed.html")
-    assert guessed.rc == 0
-    assert "   MIME type: text/html" in lines(s3cmd("info", f"s3://{bucket}/guessed.html").stdout)
 
 
-def test_skip_existing_and_continue(s3cmd: S3cmdRunner, bucket: str) -> None:
-    data = os.urandom(300_000)
-    (s3cmd.home / "blob").write_bytes(data)
-    assert s3cmd("put", "blob", f"s3://{bucket}/blob").rc == 0
+def test_mime_type_is_guessed_from_the_name(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    (s3cmd.home / "page.html").write_text("<p>hi</p>")
+    assert s3cmd("put", "page.html", f"s3://{bucket}/guessed.html").rc == 0
+    assert s3.head_object(Bucket=bucket, Key="guessed.html")["ContentType"] == "text/html"
+
+
+def test_put_skip_existing_leaves_the_remote_object(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="blob", Body=b"remote")
     (s3cmd.home / "blob").write_bytes(b"changed locally")
     skipped = s3cmd("put", "--skip-existing", "blob", f"s3://{bucket}/blob")
     assert (skipped.rc, skipped.stdout) == (0, "")
+    assert s3.get_object(Bucket=bucket, Key="blob")["Body"].read() == b"remote"
+
+
+def test_get_continue_completes_a_partial_file(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    data = os.urandom(300_000)
+    s3.put_object(Bucket=bucket, Key="blob", Body=data)
     (s3cmd.home / "partial").write_bytes(data[:100_000])
     resumed = s3cmd("get", "--continue", f"s3://{bucket}/blob", "partial")
     assert resumed.rc == 0, resumed.output
     assert (s3cmd.home / "partial").read_bytes() == data
 
 
-def test_proxy_settings_and_environment(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
-    from tests.servers import ForwardProxy
-
-    proxy = ForwardProxy()
-    try:
-        proxied = write_config(s3cmd.home / "proxied.cfg", moto_server, identities["admin"],
-                               proxy_host="127.0.0.1", proxy_port=str(proxy.port))
-        via_config = s3cmd("ls", "-r", f"s3://{bucket}", config=proxied)
-        assert via_config.rc == 0, via_config.output
-        assert any(f"/{bucket}/" in target for target in proxy.targets)
-        seen = len(proxy.targets)
-        via_env = s3cmd("ls", "-r", f"s3://{bucket}", env={"HTTP_PROXY": proxy.url, "NO_PROXY": ""})
-        assert via_env.rc == 0 and len(proxy.targets) > seen
-        seen = len(proxy.targets)
-        bypass = s3cmd("ls", "-r", f"s3://{bucket}", env={"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"})
-        assert bypass.rc == 0 and len(proxy.targets) == seen
-    finally:
-        proxy.stop()
+@pytest.fixture
+def proxy():  # type: ignore[no-untyped-def]
+    server = ForwardProxy()
+    yield server
+    server.stop()
 
 
-def test_verbose_progress_and_help(s3cmd: S3cmdRunner, bucket: str) -> None:
+def test_proxy_from_the_config_file(s3cmd: S3cmdRunner, bucket: str, moto_server, identities, proxy) -> None:  # type: ignore[no-untyped-def]
+    proxied = write_config(s3cmd.home / "proxied.cfg", moto_server, identities["admin"],
+                           proxy_host="127.0.0.1", proxy_port=str(proxy.port))
+    via_config = s3cmd("ls", "-r", f"s3://{bucket}", config=proxied)
+    assert via_config.rc == 0, via_config.output
+    assert any(f"/{bucket}/" in target for target in proxy.targets)
+
+
+def test_proxy_from_the_environment(s3cmd: S3cmdRunner, bucket: str, proxy) -> None:  # type: ignore[no-untyped-def]
+    via_env = s3cmd("ls", "-r", f"s3://{bucket}", env={"HTTP_PROXY": proxy.url, "NO_PROXY": ""})
+    assert via_env.rc == 0 and any(f"/{bucket}/" in target for target in proxy.targets)
+
+
+def test_no_proxy_bypasses_the_proxy(s3cmd: S3cmdRunner, bucket: str, proxy) -> None:  # type: ignore[no-untyped-def]
+    bypass = s3cmd("ls", "-r", f"s3://{bucket}", env={"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"})
+    assert bypass.rc == 0 and proxy.targets == []
+
+
+def test_progress_meter_on_request(s3cmd: S3cmdRunner, bucket: str) -> None:
     (s3cmd.home / "a.txt").write_text("progress")
     progress = s3cmd("--progress", "put", "a.txt", f"s3://{bucket}/p.txt")
     assert progress.rc == 0
     first, rest = progress.stdout.split("\n", 1)
     assert first == f"upload: 'a.txt' -> 's3://{bucket}/p.txt'  [1 of 1]"
     assert rest.rstrip().endswith("done") and "8 of 8" in rest
-    verbose = s3cmd("-v", "get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
+
+
+@pytest.fixture
+def skipped_get(s3cmd: S3cmdRunner, bucket: str, s3) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """A get that skips an existing local file: it says why only at INFO level."""
+    s3.put_object(Bucket=bucket, Key="p.txt", Body=b"p")
+    (s3cmd.home / "a.txt").write_text("local")
+    return ("get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
+
+
+def test_verbose_shows_info_lines(s3cmd: S3cmdRunner, skipped_get: tuple[str, ...]) -> None:
+    verbose = s3cmd("-v", *skipped_get)
     assert verbose.rc == 0 and "INFO: Skipping over existing file: 'a.txt'" in verbose.stderr
-    quiet_default = s3cmd("get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
-    assert quiet_default.stderr == ""
-    helped = s3cmd("--help")
-    assert helped.rc == 0 and helped.stdout.startswith("usage: s3cmd [options] COMMAND [parameters]")
-    assert "Commands:" in helped.stdout and "s3cmd whoami" in helped.stdout
+
+
+def test_info_lines_are_hidden_by_default(s3cmd: S3cmdRunner, skipped_get: tuple[str, ...]) -> None:
+    quiet_default = s3cmd(*skipped_get)
+    assert (quiet_default.rc, quiet_default.stderr) == (0, "")
 
 
 def test_terminated_multipart_upload_is_aborted(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
@@ -437,50 +559,56 @@ def test_bucket_info_lines_match_upstream(s3cmd: S3cmdRunner, bucket: str, moto_
     ]
 
 
-def test_missing_sources_of_cp_mv_modify_and_info(s3cmd: S3cmdRunner, bucket: str) -> None:
-    (s3cmd.home / "a.txt").write_text("a")
-    assert s3cmd("put", "a.txt", f"s3://{bucket}/a.txt").rc == 0
-    for command in (["cp", f"s3://{bucket}/nope", f"s3://{bucket}/x"], ["mv", f"s3://{bucket}/nope", f"s3://{bucket}/x"],
-                    ["modify", f"s3://{bucket}/nope"]):
-        run = s3cmd(*command)
-        assert (run.rc, run.stdout, run.stderr) == (12, "", f"WARNING: Key not found s3://{bucket}/nope\n"), command
+@pytest.mark.parametrize("command", [
+    ("cp", "s3://{bucket}/nope", "s3://{bucket}/x"),
+    ("mv", "s3://{bucket}/nope", "s3://{bucket}/x"),
+    ("modify", "s3://{bucket}/nope"),
+], ids=["cp", "mv", "modify"])
+def test_missing_source_warns_and_exits_12(s3cmd: S3cmdRunner, bucket: str, command: tuple[str, ...]) -> None:
+    run = s3cmd(*(arg.format(bucket=bucket) for arg in command))
+    assert (run.rc, run.stdout, run.stderr) == (12, "", f"WARNING: Key not found s3://{bucket}/nope\n")
+
+
+def test_cp_of_a_missing_and_a_present_source_copies_the_present_one(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
     mixed = s3cmd("cp", f"s3://{bucket}/nope", f"s3://{bucket}/a.txt", f"s3://{bucket}/y/")
     assert mixed.rc == 2 and f"-> 's3://{bucket}/y/a.txt'  [2 of 2]" in mixed.stdout
+
+
+def test_info_of_a_missing_object_exits_12(s3cmd: S3cmdRunner, bucket: str) -> None:
     info = s3cmd("info", f"s3://{bucket}/nope")
     assert (info.rc, info.stderr) == (12, "ERROR: S3 error: 404 (NoSuchKey): The specified key does not exist.\n")
 
 
-def test_several_sources_need_a_directory_destination(s3cmd: S3cmdRunner, bucket: str) -> None:
-    (s3cmd.home / "a.txt").write_text("a")
-    (s3cmd.home / "b.txt").write_text("b")
-    for args in (["put", "a.txt", "b.txt", f"s3://{bucket}/multi"], ["put", "-r", ".", f"s3://{bucket}/tree"]):
-        run = s3cmd(*args)
-        assert run.rc == 64, run.output
-        assert run.stderr == ("ERROR: Parameter problem: Destination S3 URI must end with '/' "
-                              "(ie must refer to a directory on the remote side).\n")
-    assert s3cmd("ls", "-r", f"s3://{bucket}").stdout == ""
+# -- past one page of a listing (1,203 keys, made once) -----------------------------------------
 
-
-def test_missing_parameters_and_bucket_only_delete(s3cmd: S3cmdRunner, bucket: str) -> None:
-    short = s3cmd("cp", f"s3://{bucket}/a.txt")
-    assert short.rc == 64
-    assert short.stderr.startswith("ERROR: Not enough parameters for command 'cp' (usage: s3cmd cp ")
-    whole = s3cmd("del", f"s3://{bucket}")
-    assert whole.rc == 64
-    assert whole.stderr == ("ERROR: Parameter problem: File name required, not only the bucket name. "
-                            "Alternatively use --recursive\n")
-
-
-def test_listing_and_deleting_past_one_page(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def many(runner: S3cmdRunner, moto_server: MotoServer, identities: dict[str, Identity]) -> tuple[str, list[str]]:
+    bucket = "many-keys-bucket"
     s3 = moto_server.client("s3", identities["admin"])
-    keys = [f"many/{i:05d}.txt" for i in range(1203)]
-    for key in keys:
+    s3.create_bucket(Bucket=bucket)
+    names = [f"many/{i:05d}.txt" for i in range(1203)]
+    for key in names:
         s3.put_object(Bucket=bucket, Key=key, Body=b"x")
-    listing = s3cmd("ls", "-r", f"s3://{bucket}")
+    return bucket, names
+
+
+def test_ls_recursive_lists_past_one_page(runner: S3cmdRunner, many: tuple[str, list[str]]) -> None:
+    bucket, names = many
+    listing = runner("ls", "-r", f"s3://{bucket}")
     assert listing.rc == 0
-    assert [line.rsplit("  ", 1)[1] for line in lines(listing.stdout)] == [f"s3://{bucket}/{k}" for k in keys]
-    assert s3cmd("du", f"s3://{bucket}").stdout == f"        1203    1203 objects s3://{bucket}/\n"
-    removed = s3cmd("rm", "-r", "--force", f"s3://{bucket}")
+    assert [line.rsplit("  ", 1)[1] for line in lines(listing.stdout)] == [f"s3://{bucket}/{k}" for k in names]
+
+
+def test_du_counts_past_one_page(runner: S3cmdRunner, many: tuple[str, list[str]]) -> None:
+    bucket, _ = many
+    assert runner("du", f"s3://{bucket}").stdout == f"        1203    1203 objects s3://{bucket}/\n"
+
+
+def test_rm_recursive_deletes_past_one_page(runner: S3cmdRunner, many: tuple[str, list[str]], s3) -> None:  # type: ignore[no-untyped-def]
+    # Last of the module's tests on `many` (pytest keeps file order): it empties the bucket.
+    bucket, names = many
+    removed = runner("rm", "-r", "--force", f"s3://{bucket}")
     assert removed.rc == 0
-    assert len(lines(removed.stdout)) == 1203 and lines(removed.stdout)[-1] == f"delete: 's3://{bucket}/{keys[-1]}'"
+    assert len(lines(removed.stdout)) == 1203 and lines(removed.stdout)[-1] == f"delete: 's3://{bucket}/{names[-1]}'"
     assert s3.list_objects(Bucket=bucket).get("Contents") is None

@@ -102,3 +102,17 @@ def test_file_written_by_upstream_reads_identically(tmp_path: Path) -> None:
         assert name in DEFAULTS, name
         if name not in ("progress_meter", "verbosity"):
             assert getattr(ours, name) == getattr(reference, name), name
+
+
+def test_scripts_provider_context_reads_the_config(tmp_path: Path) -> None:
+    # S3.Config.Config.provider_context() stays for scripts; it hands the chain a CredentialSettings
+    from S3.runtime import Runtime
+
+    path = tmp_path / "cfg"
+    path.write_text("[default]\nbucket_location = eu-west-3\nsts_endpoint = https://sts.example\n"
+                    "credentials_cache = False\n")
+    runtime = Runtime(env={"HOME": str(tmp_path)})
+    ctx = Config(str(path), env={}).provider_context(runtime=runtime, profile="dev")
+    assert (ctx.region, ctx.sts_endpoint, ctx.profile, ctx.cache) == ("eu-west-3", "https://sts.example", "dev", None)
+    cached = Config(env={}).provider_context(runtime=runtime)
+    assert cached.cache is not None and cached.region == ""  # "US" names no STS region

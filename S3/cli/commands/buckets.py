@@ -15,12 +15,12 @@ from S3.s3.errors import S3Error
 def make_bucket(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd mb s3://BUCKET")
     client = ctx.client()
-    headers = {"x-amz-acl": "public-read"} if ctx.config.acl_public else {}
+    headers = {"x-amz-acl": "public-read"} if ctx.settings.acl_public else {}
     for arg in args:
         uri = s3uri.parse_bucket(arg)
         if uri.key:
             raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
-        client.create_bucket(uri.bucket, location=ctx.config.region(), headers=headers)
+        client.create_bucket(uri.bucket, location=ctx.settings.region, headers=headers)
         ctx.out(f"Bucket 's3://{uri.bucket}/' created")
     return ExitCodes.EX_OK
 
@@ -35,7 +35,7 @@ def remove_bucket(ctx: Context, args: list[str]) -> int:
         try:
             client.delete_bucket(uri.bucket)
         except S3Error as failed:
-            if failed.code != "BucketNotEmpty" or not (ctx.config.recursive and ctx.config.force):
+            if failed.code != "BucketNotEmpty" or not (ctx.settings.recursive and ctx.settings.force):
                 raise
             log.warning("Bucket is not empty. Removing all the objects from it first. This may take some time...")
             rc = delete_all(ctx, uri, max_delete=-1)

@@ -26,13 +26,13 @@ def la(ctx: Context, args: list[str]) -> int:
 
 
 def _list_bucket(ctx: Context, uri: s3uri.S3Uri) -> int:
-    cfg = ctx.config
+    settings = ctx.settings
     prefix = uri.key[:-1] if uri.key.endswith("*") else uri.key
-    recursive = bool(cfg.recursive)
-    human = bool(cfg.human_readable_sizes)
-    show_md5 = bool(cfg.long_listing or cfg.list_md5)
-    storage = bool(cfg.long_listing)
-    limit = int(cfg.limit)
+    recursive = settings.recursive
+    human = settings.human_readable_sizes
+    show_md5 = settings.long_listing or settings.list_md5
+    storage = settings.long_listing
+    limit = settings.limit
     shown = 0
     for page in ctx.client().list_objects(uri.bucket, prefix=prefix, delimiter="" if recursive else "/", limit=limit):
         for common in page.prefixes:
@@ -55,7 +55,7 @@ def _list_bucket(ctx: Context, uri: s3uri.S3Uri) -> int:
 
 
 def du(ctx: Context, args: list[str]) -> int:
-    human = bool(ctx.config.human_readable_sizes)
+    human = ctx.settings.human_readable_sizes
     if args and s3uri.parse(args[0]).bucket:
         _bucket_usage(ctx, s3uri.parse(args[0]), human)
         return ExitCodes.EX_OK

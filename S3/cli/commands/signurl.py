@@ -22,6 +22,6 @@ def signurl(ctx: Context, args: list[str]) -> int:
         raise ParameterError(f"Expecting an expiry epoch or +seconds instead of '{expiry}'") from None
     if expires <= now:
         raise ParameterError(f"Expiry time {expires} is in the past")
-    https = bool(ctx.config.signurl_use_https or ctx.config.use_https)
+    https = ctx.settings.signurl_use_https or ctx.settings.use_https
     ctx.out(ctx.client().presign_get(uri.bucket, uri.key, expires_epoch=expires, https=https))
     return ExitCodes.EX_OK
