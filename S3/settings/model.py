@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from S3.errors import ConfigError, ParameterError
-from S3.transfer.chunking import MAX_PARTS, check_chunk_size_mb
+from S3.settings.limits import MAX_PARTS, check_chunk_size_mb
 
 _REGION_ALIASES = {"US": "us-east-1", "EU": "eu-west-1", "": "us-east-1"}
 
@@ -203,7 +203,7 @@ def _check_ranges(settings: Settings) -> None:
     with s3cmd's "Parameter problem" (exit 64): a wrong value must not wait for the one command that
     reads it, nor be silently replaced. Limits that only matter with another option set (a proxy
     port without a proxy host) are left alone, so that an old ``.s3cfg`` keeps working."""
-    check_chunk_size_mb(settings.multipart_chunk_size_mb)  # S3's part limits; the rule lives with the parts
+    check_chunk_size_mb(settings.multipart_chunk_size_mb)  # S3's part limits (S3.settings.limits)
     for name, option, low in _AT_LEAST:
         value = getattr(settings, name)
         if value < low:

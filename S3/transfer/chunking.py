@@ -4,12 +4,9 @@ parameter problem as in upstream s3cmd), grown when a file would need more than 
 
 from __future__ import annotations
 
-from S3.errors import ParameterError
+from S3.settings.limits import MAX_PART, MAX_PARTS, MIB, MIN_PART, check_chunk_size_mb
 
-MIB = 1024 * 1024
-MIN_PART = 5 * MIB
-MAX_PART = 5 * 1024 * MIB
-MAX_PARTS = 10000
+__all__ = ["MAX_PART", "MAX_PARTS", "MIB", "MIN_PART", "check_chunk_size_mb", "part_size", "stream_part_size"]
 
 
 def stream_part_size(base: int, number: int, *, double_every: int = 2000) -> int:
@@ -21,20 +18,6 @@ def stream_part_size(base: int, number: int, *, double_every: int = 2000) -> int
     stays within the same budget.
     """
     return min(MAX_PART, base * 2 ** ((number - 1) // double_every))
-
-
-def check_chunk_size_mb(configured_mb: int) -> int:
-    """Refuse a part size S3 would refuse, rather than silently send another one."""
-    low, high = MIN_PART // MIB, MAX_PART // MIB
-    if configured_mb < low:
-        raise ParameterError(
-            f"Chunk size {configured_mb} MB is too small, must be >= {low} MB. Please adjust --multipart-chunk-size-mb"
-        )
-    if configured_mb > high:
-        raise ParameterError(
-            f"Chunk size {configured_mb} MB is too large, must be <= {high} MB. Please adjust --multipart-chunk-size-mb"
-        )
-    return configured_mb
 
 
 def part_size(configured_mb: int, total_size: int | None, *, max_parts: int = MAX_PARTS) -> int:
