@@ -136,6 +136,10 @@ class Settings:
     files_from: tuple[str, ...] = field(default=(), metadata={"cli": True})
     profile: str = field(default="", metadata={"cli": True})
     quiet: bool = field(default=False, metadata={"cli": True})
+    # setacl --acl-grant / --acl-revoke (PERMISSION:GRANTEE, checked by the parser); accesslog --no-access-logging
+    acl_grants: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    acl_revokes: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    no_access_logging: bool = field(default=False, metadata={"cli": True})
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -164,7 +168,7 @@ def s3cfg_defaults() -> dict[str, bool | int | str]:
 
 
 _LISTS = ("exclude", "exclude_from", "rexclude", "rexclude_from", "include", "include_from", "rinclude",
-          "rinclude_from", "files_from", "remove_headers")
+          "rinclude_from", "files_from", "remove_headers", "acl_grants", "acl_revokes")
 
 
 def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
@@ -175,7 +179,7 @@ def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
     for name in _LISTS:
         if cli.get(name):
             given[name] = tuple(cli[name])
-    for name in ("profile", "quiet", "acl_public"):
+    for name in ("profile", "quiet", "acl_public", "no_access_logging"):
         if cli.get(name) is not None:
             given[name] = cli[name]
     if cli.get("extra_headers"):
