@@ -136,6 +136,17 @@ def test_limited_identity_is_denied(s3cmd: S3cmdRunner, bucket: str, s3, moto_se
     assert all(g["Grantee"].get("URI") != ALL_USERS for g in s3.get_bucket_acl(Bucket=bucket)["Grants"])
 
 
+def test_limited_identity_may_set_its_own_buckets(s3cmd: S3cmdRunner, s3, moto_server: MotoServer,  # type: ignore[no-untyped-def]
+                                                  identities: dict[str, Identity]) -> None:
+    name = f"allowed-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    write(s3cmd, "policy.json", json.dumps(POLICY))
+    limited = write_config(s3cmd.home / "limited.cfg", moto_server, identities["limited"])
+    done = s3cmd("setpolicy", "policy.json", f"s3://{name}", config=limited)
+    assert (done.rc, done.stdout) == (0, f"s3://{name}/: Policy updated\n"), done.output
+    assert json.loads(s3.get_bucket_policy(Bucket=name)["Policy"]) == POLICY
+
+
 # -- versioning, ownership, block public access ------------------------------------------------
 
 def test_setversioning(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
@@ -317,6 +328,13 @@ def test_accesslog(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore
     off = s3cmd("accesslog", "--no-access-logging", f"s3://{bucket}")
     assert (off.rc, off.stdout) == (0, f"Access logging for: {uri}\n   Logging Enabled: False\n")
     assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=bucket)
+
+    # -P: the logs themselves are readable by anyone
+    public = s3cmd("accesslog", "-P", f"--access-logging-target-prefix=s3://{target}/pub/", f"s3://{bucket}")
+    assert public.rc == 0, public.output
+    enabled = s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]
+    assert enabled["TargetPrefix"] == "pub/"
+    assert [(g["Grantee"].get("URI"), g["Permission"]) for g in enabled["TargetGrants"]] == [(ALL_USERS, "READ")]
 
     bad = s3cmd("accesslog", "--access-logging-target-prefix=/tmp/logs", f"s3://{bucket}")
     assert bad.rc == 64
