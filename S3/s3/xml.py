@@ -171,30 +171,6 @@ def parse_delete_result(body: bytes) -> tuple[list[str], list[tuple[str, str, st
     return deleted, errors
 
 
-@dataclass(frozen=True)
-class Grant:
-    grantee: str
-    permission: str
-
-
-def parse_acl(body: bytes) -> list[Grant]:
-    tree = parse_xml(body)
-    grants = []
-    for grant in tree.iter("Grant"):
-        grantee = grant.find("Grantee")
-        if grantee is None:
-            continue
-        uri = _text(grantee, "URI")
-        if uri.endswith("/AllUsers"):
-            who = "*anon*"
-        elif uri.endswith("/AuthenticatedUsers"):
-            who = "*authenticated*"
-        else:
-            who = _text(grantee, "DisplayName") or _text(grantee, "ID") or _text(grantee, "EmailAddress")
-        grants.append(Grant(who, _text(grant, "Permission")))
-    return grants
-
-
 def parse_versioning(body: bytes) -> str:
     return _text(parse_xml(body), "Status")
 
@@ -235,18 +211,6 @@ def parse_public_access_block(body: bytes) -> list[str]:
     """The names of the Block Public Access settings that are on."""
     tree = parse_xml(body)
     return [child.tag for child in tree if (child.text or "").strip().lower() == "true"]
-
-
-def parse_expiration(body: bytes) -> str:
-    """s3cmd's one-line summary of the first enabled expiration rule, or ''."""
-    for rule in parse_xml(body).iter("Rule"):
-        if _text(rule, "Status") != "Enabled" or rule.find("Expiration") is None:
-            continue
-        prefix = _text(rule, "Prefix") or _text(rule, "Filter/Prefix")
-        days, date = _text(rule, "Expiration/Days"), _text(rule, "Expiration/Date")
-        when = f"in '{days}' day(s) after creation" if days else f"on '{date}'"
-        return f"objects with key prefix '{prefix}' will expire {when}"
-    return ""
 
 
 # -- bucket and object settings (setacl, tagging, website, lifecycle, logging) -----------

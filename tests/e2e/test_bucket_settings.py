@@ -615,3 +615,61 @@ def test_setacl_object_bodies(s3cmd: S3cmdRunner, recorder: Recorder, identities
         assert grants == [("CanonicalUser", "ID", "owner1", "FULL_CONTROL"), ("Group", "URI", ALL_USERS, "READ"),
                           ("Group", "URI", AUTHENTICATED, "READ")]
         assert headers["content-type"] == "application/xml" and "content-md5" in headers
+
+
+# -- info: a policy that cannot be read (upstream's wording) --------------------------------------
+
+def _canned_info_server(policy_status: int) -> ThreadingHTTPServer:
+    """A bucket whose ?policy answers ``policy_status``; ?location and ?acl answer; the rest is unset (404)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            query = self.path.partition("?")[2]
+            if query == "location=":
+                self.answer(200, b"<LocationConstraint>eu-west-1</LocationConstraint>")
+            elif query == "acl=":
+                self.answer(200, OWNER_ONLY_ACL.encode())
+            elif query == "policy=":
+                code = {403: "AccessDenied", 405: "MethodNotAllowed"}[policy_status]
+                self.answer(policy_status, f"<Error><Code>{code}</Code><Message>no</Message></Error>".encode())
+            else:
+                self.answer(404, b"<Error><Code>NoSuchConfiguration</Code><Message>unset</Message></Error>")
+
+        def answer(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize(("status", "line"), [
+    (403, "   Policy:    Not available: GetPolicy permission is needed to read the policy"),
+    (405, "   Policy:    Not available: Only the bucket owner can read the policy"),
+])
+def test_info_says_why_the_policy_is_not_shown(s3cmd: S3cmdRunner, identities: dict[str, Identity],
+                                               status: int, line: str) -> None:
+    server = _canned_info_server(status)
+    try:
+        canned = Recorder(url=f"http://127.0.0.1:{server.server_address[1]}")
+        config = write_config(s3cmd.home / "canned.cfg", canned, identities["admin"],  # type: ignore[arg-type]
+                              max_retries="0")
+        result = s3cmd("info", "s3://canned", config=config)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.rc == 0, result.output
+    assert result.stdout.splitlines() == [
+        "s3://canned/ (bucket):", "   Location:  eu-west-1", "   Payer:     none", "   Ownership: none",
+        "   Versioning:none", "   Expiration rule: none", "   Block Public Access: none", line,
+        "   CORS:      none", "   ACL:       owner1: FULL_CONTROL",
+    ]
