@@ -24,6 +24,7 @@ from S3.Config import Config, default_config_path
 from S3.errors import S3cmdError, UsageError
 from S3.output import log
 from S3.runtime import Runtime
+from S3.settings.model import cli_fields
 
 
 def load_config(options: argparse.Namespace, runtime: Runtime) -> Config:
@@ -49,15 +50,16 @@ def load_config(options: argparse.Namespace, runtime: Runtime) -> Config:
     return config
 
 
-_CLI_ONLY = ("add_header", "remove_header", "exclude", "exclude_from", "rexclude", "rexclude_from", "include",
-             "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet")
 # Command-line options whose Settings field has another name (the .s3cfg key of the same name is the file's).
 _CLI_RENAMED = {"access_key": "cli_access_key", "secret_key": "cli_secret_key", "access_token": "cli_access_token"}
+# Taken apart by Config.settings (merged with the file's add_headers; the field is remove_headers).
+_CLI_HEADERS = ("add_header", "remove_header")
 
 
 def cli_only(options: argparse.Namespace) -> dict[str, object]:
-    """The parsed options that have no ``.s3cfg`` key (``Settings`` holds them too)."""
-    given = {name: getattr(options, name) for name in _CLI_ONLY if getattr(options, name, None) is not None}
+    """The parsed options that have no ``.s3cfg`` key: every ``Settings`` field marked ``cli``."""
+    names = [*cli_fields(), *_CLI_HEADERS]
+    given = {name: getattr(options, name) for name in names if getattr(options, name, None) is not None}
     given.update({field: getattr(options, name) for name, field in _CLI_RENAMED.items() if getattr(options, name, None)})
     return given
 

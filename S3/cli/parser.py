@@ -17,6 +17,9 @@ from S3 import PkgInfo
 from S3.errors import UsageError
 
 USAGE = "s3cmd [options] COMMAND [parameters]"
+# setacl's --acl-grant/--acl-revoke
+ACL_PERMISSIONS = ("read", "write", "read_acp", "write_acp", "full_control", "all")
+ACL_SPEC_PROBLEM = "expects PERMISSION:GRANTEE, PERMISSION one of " + ", ".join(ACL_PERMISSIONS)
 
 
 # argparse's "argument NAMES: DETAIL"; DETAIL may quote the value given (invalid int value: 'X').
@@ -25,6 +28,7 @@ _DETAILS = (
     ("expected one argument", "expects a value"),
     ("invalid int value", "expects a whole number"),
     ("ignored explicit argument", "takes no value"),
+    (ACL_SPEC_PROBLEM, ACL_SPEC_PROBLEM),
 )
 # What an option name looks like (s3cmd's long options are lower case): anything else is not
 # echoed, as it may be a value (a secret key has upper case letters, digits, / and +).
@@ -53,6 +57,17 @@ def _unknown_option(extras: Sequence[str], argv: Sequence[str]) -> str:
         return f"no such option: {name}"
     position = list(argv).index(first) + 1 if first in argv else 0
     return f"no such option (argument {position})" if position else "unexpected argument"
+
+
+_ACL_SPEC = re.compile(r"^(\w+):(.+)$", re.DOTALL)
+
+
+def acl_spec(text: str) -> str:
+    """``--acl-grant``/``--acl-revoke`` value: ``PERMISSION:GRANTEE`` (kept as given; the command splits it)."""
+    parsed = _ACL_SPEC.match(text)
+    if not parsed or parsed.group(1) not in ACL_PERMISSIONS:
+        raise argparse.ArgumentTypeError(ACL_SPEC_PROBLEM)
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -146,8 +161,32 @@ def build_parser() -> argparse.ArgumentParser:
     _flag(p, "--no-credentials-cache", dest="credentials_cache", value=False,
           help="Don't cache temporary credentials on disk.")
     add("--sts-endpoint", dest="sts_endpoint", metavar="URL", help="STS endpoint for role credentials.")
+    _add_settings_options(p)
     add("args", nargs="*", help=argparse.SUPPRESS)
     return p
+
+
+# -- bucket and object settings (setacl, accesslog, ws-create, expire) ----------------------------
+
+def _add_settings_options(p: argparse.ArgumentParser) -> None:
+    add = p.add_argument
+    add("--acl-grant", dest="acl_grants", action="append", type=acl_spec, default=[],
+        metavar="PERMISSION:EMAIL or USER_CANONICAL_ID",
+        help="Grant stated permission to a given amazon user. Permission is one of: " + ", ".join(ACL_PERMISSIONS))
+    add("--acl-revoke", dest="acl_revokes", action="append", type=acl_spec, default=[],
+        metavar="PERMISSION:USER_CANONICAL_ID",
+        help="Revoke stated permission for a given amazon user. Permission is one of: " + ", ".join(ACL_PERMISSIONS))
+    add("--access-logging-target-prefix", dest="log_target_prefix", metavar="S3_URI",
+        help="Target prefix for access logs (S3 URI) (for [accesslog] command)")
+    _flag(p, "--no-access-logging", dest="no_access_logging", value=True,
+          help="Disable access logging (for [accesslog] command)")
+    add("--ws-index", dest="website_index", help="Name of index-document (only for [ws-create] command)")
+    add("--ws-error", dest="website_error", help="Name of error-document (only for [ws-create] command)")
+    add("--expiry-date", dest="expiry_date", help="When the expiration rule takes effect (only for [expire] command)")
+    add("--expiry-days", dest="expiry_days",
+        help="Days after object creation the expiration rule takes effect (only for [expire] command)")
+    add("--expiry-prefix", dest="expiry_prefix",
+        help="Key prefix of the objects the expiration rule applies to (only for [expire] command)")
 
 
 # Parsed options that map one-to-one onto .s3cfg options.
@@ -160,6 +199,10 @@ CONFIG_DESTS = (
     "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
     "parallel_transfers credentials_cache sts_endpoint"
 ).split()
+
+
+# bucket and object settings
+CONFIG_DESTS += ["log_target_prefix", "website_index", "website_error", "expiry_date", "expiry_days", "expiry_prefix"]
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:

@@ -171,30 +171,6 @@ def parse_delete_result(body: bytes) -> tuple[list[str], list[tuple[str, str, st
     return deleted, errors
 
 
-@dataclass(frozen=True)
-class Grant:
-    grantee: str
-    permission: str
-
-
-def parse_acl(body: bytes) -> list[Grant]:
-    tree = parse_xml(body)
-    grants = []
-    for grant in tree.iter("Grant"):
-        grantee = grant.find("Grantee")
-        if grantee is None:
-            continue
-        uri = _text(grantee, "URI")
-        if uri.endswith("/AllUsers"):
-            who = "*anon*"
-        elif uri.endswith("/AuthenticatedUsers"):
-            who = "*authenticated*"
-        else:
-            who = _text(grantee, "DisplayName") or _text(grantee, "ID") or _text(grantee, "EmailAddress")
-        grants.append(Grant(who, _text(grant, "Permission")))
-    return grants
-
-
 def parse_versioning(body: bytes) -> str:
     return _text(parse_xml(body), "Status")
 
@@ -237,13 +213,180 @@ def parse_public_access_block(body: bytes) -> list[str]:
     return [child.tag for child in tree if (child.text or "").strip().lower() == "true"]
 
 
-def parse_expiration(body: bytes) -> str:
-    """s3cmd's one-line summary of the first enabled expiration rule, or ''."""
-    for rule in parse_xml(body).iter("Rule"):
-        if _text(rule, "Status") != "Enabled" or rule.find("Expiration") is None:
+# -- bucket and object settings (setacl, tagging, website, lifecycle, logging) -----------
+
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+_GRANTEE_TYPES = {"ID": "CanonicalUser", "EmailAddress": "AmazonCustomerByEmail", "URI": "Group"}
+
+
+@dataclass(frozen=True)
+class AclEntry:
+    """One grant as S3 stores it: ``kind`` is the grantee's element (``ID``, ``EmailAddress``, ``URI``)."""
+
+    kind: str
+    name: str
+    permission: str
+    display_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How s3cmd names the grantee in ``info``: display name, ``*anon*``, else the id/address/URI."""
+        if self.display_name:
+            return self.display_name
+        return "*anon*" if self.is_all_users else self.name
+
+    @property
+    def is_all_users(self) -> bool:
+        return self.kind == "URI" and self.name == ALL_USERS
+
+    def matches(self, who: str) -> bool:
+        """s3cmd compares grantees case-insensitively, by name or display name."""
+        who = who.lower()
+        return self.name.lower() == who or (bool(self.display_name) and self.display_name.lower() == who)
+
+
+@dataclass(frozen=True)
+class AccessControlPolicy:
+    owner_id: str
+    owner_name: str
+    grants: tuple[AclEntry, ...]
+
+
+def parse_access_control_policy(body: bytes) -> AccessControlPolicy:
+    tree = parse_xml(body, expect="AccessControlPolicy")
+    grants = []
+    for grant in tree.iter("Grant"):
+        grantee = grant.find("Grantee")
+        if grantee is None:
             continue
-        prefix = _text(rule, "Prefix") or _text(rule, "Filter/Prefix")
-        days, date = _text(rule, "Expiration/Days"), _text(rule, "Expiration/Date")
-        when = f"in '{days}' day(s) after creation" if days else f"on '{date}'"
-        return f"objects with key prefix '{prefix}' will expire {when}"
-    return ""
+        fields = {child.tag: (child.text or "") for child in grantee}
+        kind = next((tag for tag in ("URI", "EmailAddress", "ID") if fields.get(tag)), "ID")
+        grants.append(AclEntry(kind, fields.get(kind, ""), _text(grant, "Permission"), fields.get("DisplayName", "")))
+    return AccessControlPolicy(_text(tree, "Owner/ID"), _text(tree, "Owner/DisplayName"), tuple(grants))
+
+
+def build_access_control_policy(policy: AccessControlPolicy) -> bytes:
+    ET.register_namespace("xsi", XSI_NS)
+    root = ET.Element("AccessControlPolicy", xmlns=S3_NS)
+    owner = ET.SubElement(root, "Owner")
+    ET.SubElement(owner, "ID").text = policy.owner_id
+    if policy.owner_name:
+        ET.SubElement(owner, "DisplayName").text = policy.owner_name
+    grants = ET.SubElement(root, "AccessControlList")
+    for entry in policy.grants:
+        grant = ET.SubElement(grants, "Grant")
+        grantee = ET.SubElement(grant, "Grantee", {f"{{{XSI_NS}}}type": _GRANTEE_TYPES.get(entry.kind, "CanonicalUser")})
+        ET.SubElement(grantee, entry.kind).text = entry.name
+        ET.SubElement(grant, "Permission").text = entry.permission
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build_document(root_tag: str, *children: tuple[str, str]) -> bytes:
+    """A flat S3 configuration document: ``<Root xmlns=…><A>a</A>…</Root>``."""
+    root = ET.Element(root_tag, xmlns=S3_NS)
+    for tag, text in children:
+        ET.SubElement(root, tag).text = text
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build_ownership(ownership: str) -> bytes:
+    root = ET.Element("OwnershipControls", xmlns=S3_NS)
+    ET.SubElement(ET.SubElement(root, "Rule"), "ObjectOwnership").text = ownership
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build_tagging(tags: list[tuple[str, str]]) -> bytes:
+    root = ET.Element("Tagging", xmlns=S3_NS)
+    tag_set = ET.SubElement(root, "TagSet")
+    for key, value in tags:
+        tag = ET.SubElement(tag_set, "Tag")
+        ET.SubElement(tag, "Key").text = key
+        ET.SubElement(tag, "Value").text = value
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def parse_tagging(body: bytes) -> list[tuple[str, str]]:
+    return [(_text(tag, "Key"), _text(tag, "Value")) for tag in parse_xml(body).iter("Tag")]
+
+
+def build_website(index: str, error: str) -> bytes:
+    root = ET.Element("WebsiteConfiguration", xmlns=S3_NS)
+    ET.SubElement(ET.SubElement(root, "IndexDocument"), "Suffix").text = index
+    if error:
+        ET.SubElement(ET.SubElement(root, "ErrorDocument"), "Key").text = error
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def parse_website(body: bytes) -> tuple[str, str]:
+    """→ (index document suffix, error document key); '' where unset."""
+    tree = parse_xml(body)
+    return _text(tree, ".//IndexDocument/Suffix"), _text(tree, ".//ErrorDocument/Key")
+
+
+def build_expiration(*, prefix: str, days: str, date: str) -> bytes:
+    root = ET.Element("LifecycleConfiguration", xmlns=S3_NS)
+    rule = ET.SubElement(root, "Rule")
+    ET.SubElement(ET.SubElement(rule, "Filter"), "Prefix").text = prefix
+    ET.SubElement(rule, "Status").text = "Enabled"
+    expiration = ET.SubElement(rule, "Expiration")
+    if date:
+        ET.SubElement(expiration, "Date").text = date
+    else:
+        ET.SubElement(expiration, "Days").text = days
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+@dataclass(frozen=True)
+class ExpirationRule:
+    """What ``info`` shows of a lifecycle configuration: its first rule's prefix and expiration."""
+
+    prefix: str
+    days: str
+    date: str
+
+
+def parse_expiration_rule(body: bytes) -> ExpirationRule | None:
+    tree = parse_xml(body)
+    if tree.tag != "LifecycleConfiguration":
+        return None
+    prefix = tree.find(".//Rule//Prefix")
+    if prefix is None:
+        return None
+    return ExpirationRule(prefix.text or "", _text(tree, ".//Rule//Expiration//Days"),
+                          _text(tree, ".//Rule//Expiration//Date"))
+
+
+def build_logging(*, target_bucket: str = "", target_prefix: str = "", public: bool = False) -> bytes:
+    """``BucketLoggingStatus``: logging on when ``target_bucket`` is given, else off."""
+    ET.register_namespace("xsi", XSI_NS)
+    root = ET.Element("BucketLoggingStatus", xmlns=S3_NS)
+    if target_bucket:
+        enabled = ET.SubElement(root, "LoggingEnabled")
+        ET.SubElement(enabled, "TargetBucket").text = target_bucket
+        ET.SubElement(enabled, "TargetPrefix").text = target_prefix
+        if public:
+            grant = ET.SubElement(ET.SubElement(enabled, "TargetGrants"), "Grant")
+            grantee = ET.SubElement(grant, "Grantee", {f"{{{XSI_NS}}}type": "Group"})
+            ET.SubElement(grantee, "URI").text = ALL_USERS
+            ET.SubElement(grant, "Permission").text = "READ"
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def parse_logging(body: bytes) -> tuple[str, str] | None:
+    """→ (target bucket, target prefix) when logging is on, else None."""
+    enabled = parse_xml(body).find(".//LoggingEnabled")
+    if enabled is None:
+        return None
+    return _text(enabled, "TargetBucket"), _text(enabled, "TargetPrefix")
+
+
+def pretty(body: bytes) -> str:
+    """An S3 document indented for people (``getlifecycle``, ``getnotification``), as s3cmd prints it.
+
+    Parsed by the safe parser first, so minidom only ever sees a document expat accepted."""
+    from xml.dom import minidom
+
+    parse_xml(body)
+    return minidom.parseString(body).toprettyxml()

@@ -146,6 +146,10 @@ class Settings:
     cli_secret_key: str = field(default="", metadata={"cli": True}, repr=False)
     cli_access_token: str = field(default="", metadata={"cli": True}, repr=False)
     quiet: bool = field(default=False, metadata={"cli": True})
+    # setacl --acl-grant / --acl-revoke (PERMISSION:GRANTEE, checked by the parser); accesslog --no-access-logging
+    acl_grants: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    acl_revokes: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    no_access_logging: bool = field(default=False, metadata={"cli": True})
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -238,21 +242,21 @@ def s3cfg_defaults() -> dict[str, bool | int | str]:
     return {spec.name: spec.default for spec in dataclasses.fields(Settings) if not spec.metadata.get("cli")}
 
 
-_LISTS = ("exclude", "exclude_from", "rexclude", "rexclude_from", "include", "include_from", "rinclude",
-          "rinclude_from", "files_from", "remove_headers")
+def cli_fields() -> tuple[str, ...]:
+    """The fields set on the command line only (marked ``cli``)."""
+    return tuple(spec.name for spec in dataclasses.fields(Settings) if spec.metadata.get("cli"))
 
 
 def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
     """The frozen settings from ``.s3cfg`` values already merged with the command line
-    (``values``: option name → typed value) and the command-line-only options (``cli``)."""
-    known = {spec.name for spec in dataclasses.fields(Settings)}
-    given: dict[str, Any] = {name: value for name, value in values.items() if name in known}
-    for name in _LISTS:
-        if cli.get(name):
-            given[name] = tuple(cli[name])
-    for name in ("profile", "quiet", "acl_public", "cli_access_key", "cli_secret_key", "cli_access_token"):
-        if cli.get(name) is not None:
-            given[name] = cli[name]
-    if cli.get("extra_headers"):
-        given["extra_headers"] = tuple(cli["extra_headers"])
+    (``values``: option name → typed value) and the command-line-only options (``cli``:
+    field name → value; lists become tuples)."""
+    given: dict[str, Any] = {name: value for name, value in values.items() if name in _S3CFG_NAMES}
+    for spec in dataclasses.fields(Settings):
+        value = cli.get(spec.name)
+        if spec.metadata.get("cli") and value is not None:
+            given[spec.name] = tuple(value) if isinstance(spec.default, tuple) else value
     return Settings(**given)
+
+
+_S3CFG_NAMES = frozenset(s3cfg_defaults())

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl, whoami
+from S3.cli.commands import (  # bucket and object settings
+    acl,
+    bucket_settings,
+    buckets,
+    copy,
+    get,
+    info,
+    lifecycle,
+    listing,
+    notification,
+    put,
+    remove,
+    signurl,
+    tagging,
+    website,
+    whoami,
+)
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]
@@ -25,6 +41,32 @@ COMMANDS: dict[str, Command] = {
     "info": info.info,
     "signurl": signurl.signurl,
     "whoami": whoami.whoami,
+    # bucket and object settings
+    "setacl": acl.setacl,
+    "setversioning": bucket_settings.setversioning,
+    "setownership": bucket_settings.setownership,
+    "setblockpublicaccess": bucket_settings.setblockpublicaccess,
+    "setobjectlegalhold": bucket_settings.setobjectlegalhold,
+    "setobjectretention": bucket_settings.setobjectretention,
+    "setpolicy": bucket_settings.setpolicy,
+    "delpolicy": bucket_settings.delpolicy,
+    "setcors": bucket_settings.setcors,
+    "delcors": bucket_settings.delcors,
+    "payer": bucket_settings.payer,
+    "accesslog": bucket_settings.accesslog,
+    "settagging": tagging.settagging,
+    "gettagging": tagging.gettagging,
+    "deltagging": tagging.deltagging,
+    "ws-create": website.ws_create,
+    "ws-delete": website.ws_delete,
+    "ws-info": website.ws_info,
+    "expire": lifecycle.expire,
+    "setlifecycle": lifecycle.setlifecycle,
+    "getlifecycle": lifecycle.getlifecycle,
+    "dellifecycle": lifecycle.dellifecycle,
+    "setnotification": notification.setnotification,
+    "getnotification": notification.getnotification,
+    "delnotification": notification.delnotification,
 }
 
 HELP: list[tuple[str, str]] = [
@@ -41,7 +83,36 @@ HELP: list[tuple[str, str]] = [
     ("Copy object", "s3cmd cp s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
     ("Modify object metadata", "s3cmd modify s3://BUCKET1/OBJECT"),
     ("Move object", "s3cmd mv s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
+    # bucket and object settings
+    ("Modify Access control list for Bucket or Files", "s3cmd setacl s3://BUCKET[/OBJECT]"),
+    ("Modify Bucket Versioning", "s3cmd setversioning s3://BUCKET enable|disable"),
+    ("Modify Bucket Object Ownership",
+     "s3cmd setownership s3://BUCKET BucketOwnerPreferred|BucketOwnerEnforced|ObjectWriter"),
+    ("Modify Block Public Access rules", "s3cmd setblockpublicaccess s3://BUCKET "
+     "BlockPublicAcls,IgnorePublicAcls,BlockPublicPolicy,RestrictPublicBuckets"),
+    ("Modify Object Legal Hold", "s3cmd setobjectlegalhold STATUS s3://BUCKET/OBJECT"),
+    ("Modify Object Retention", "s3cmd setobjectretention MODE RETAIN_UNTIL_DATE s3://BUCKET/OBJECT"),
+    ("Modify Bucket Policy", "s3cmd setpolicy FILE s3://BUCKET"),
+    ("Delete Bucket Policy", "s3cmd delpolicy s3://BUCKET"),
+    ("Modify Bucket CORS", "s3cmd setcors FILE s3://BUCKET"),
+    ("Delete Bucket CORS", "s3cmd delcors s3://BUCKET"),
+    ("Modify Bucket Requester Pays policy", "s3cmd payer s3://BUCKET"),
+    ("Enable/disable bucket access logging", "s3cmd accesslog s3://BUCKET"),
     ("Sign an S3 URL to provide limited public access with expiry",
      "s3cmd signurl s3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>"),
+    # bucket and object settings
+    ("Modify tagging for Bucket or Files", 's3cmd settagging s3://BUCKET[/OBJECT] "KEY=VALUE[&KEY=VALUE ...]"'),
+    ("Get tagging for Bucket or Files", "s3cmd gettagging s3://BUCKET[/OBJECT]"),
+    ("Delete tagging for Bucket or Files", "s3cmd deltagging s3://BUCKET[/OBJECT]"),
+    ("Create Website from bucket", "s3cmd ws-create s3://BUCKET"),
+    ("Delete Website", "s3cmd ws-delete s3://BUCKET"),
+    ("Info about Website", "s3cmd ws-info s3://BUCKET"),
+    ("Set or delete expiration rule for the bucket", "s3cmd expire s3://BUCKET"),
+    ("Upload a lifecycle policy for the bucket", "s3cmd setlifecycle FILE s3://BUCKET"),
+    ("Get a lifecycle policy for the bucket", "s3cmd getlifecycle s3://BUCKET"),
+    ("Remove a lifecycle policy for the bucket", "s3cmd dellifecycle s3://BUCKET"),
+    ("Upload a notification policy for the bucket", "s3cmd setnotification FILE s3://BUCKET"),
+    ("Get a notification policy for the bucket", "s3cmd getnotification s3://BUCKET"),
+    ("Remove a notification policy for the bucket", "s3cmd delnotification s3://BUCKET"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]

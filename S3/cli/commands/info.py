@@ -21,6 +21,34 @@ def _optional(fetch: Callable[[], str], absent: str = "none") -> str:
         return absent
 
 
+def _expiration(fetch: Callable[[], bytes]) -> str:
+    """s3cmd's line for the first lifecycle rule (its prefix and expiration), label capitalised only with a rule."""
+    try:
+        rule = xml.parse_expiration_rule(fetch())
+    except (S3Error, xml.MalformedAnswer):
+        rule = None
+    if rule is None:
+        return "Expiration rule: none"
+    which = f"objects with key prefix '{rule.prefix}' " if rule.prefix else "all objects in this bucket "
+    # s3cmd's wording, a date rule's trailing space included
+    when = f"{rule.days}' day(s) after creation" if rule.days else f"{rule.date}' " if rule.date else ""
+    return f"Expiration Rule: {which}will expire in '{when}"
+
+
+def _policy(fetch: Callable[[], bytes]) -> str:
+    """The bucket policy, or why it cannot be shown (s3cmd's wording for 403 and 405)."""
+    try:
+        return fetch().decode("utf-8", "replace") or "none"
+    except S3Error as failed:
+        if failed.status == 403:
+            return "Not available: GetPolicy permission is needed to read the policy"
+        if failed.status == 405:
+            return "Not available: Only the bucket owner can read the policy"
+        return "none"
+    except xml.MalformedAnswer:
+        return "none"
+
+
 def info(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd info s3://BUCKET[/OBJECT]")
     for arg in args:
@@ -52,19 +80,21 @@ def _info_one(ctx: Context, uri: s3uri.S3Uri) -> None:
         ctx.out(f"   Payer:     {_optional(lambda: xml.parse_payer(sub('requestPayment')))}")
         ctx.out(f"   Ownership: {_optional(lambda: xml.parse_ownership(sub('ownershipControls')))}")
         ctx.out(f"   Versioning:{_optional(lambda: xml.parse_versioning(sub('versioning')))}")
-        expiration = _optional(lambda: xml.parse_expiration(sub("lifecycle")))
-        # s3cmd capitalises the label only when there is a rule to show
-        ctx.out(f"   Expiration {'rule' if expiration == 'none' else 'Rule'}: {expiration}")
+        ctx.out(f"   {_expiration(lambda: sub('lifecycle'))}")
         blocked = _optional(lambda: ",".join(xml.parse_public_access_block(sub("publicAccessBlock"))))
         ctx.out(f"   Block Public Access: {blocked}")
-    ctx.out(f"   Policy:    {_optional(lambda: sub('policy').decode('utf-8', 'replace'))}")
+    ctx.out(f"   Policy:    {_policy(lambda: sub('policy'))}")
     ctx.out(f"   CORS:      {_optional(lambda: sub('cors').decode('utf-8', 'replace'))}")
     try:
-        grants = xml.parse_acl(client.get_subresource(uri.bucket, uri.key, "acl", max_retries=1))
+        acl = xml.parse_access_control_policy(client.get_subresource(uri.bucket, uri.key, "acl", max_retries=1))
     except (S3Error, xml.MalformedAnswer):
-        grants = []
-    for grant in grants:
-        ctx.out(f"   ACL:       {grant.grantee}: {grant.permission}")
+        ctx.out("   ACL:       none")
+    else:
+        for grant in acl.grants:
+            ctx.out(f"   ACL:       {grant.label}: {grant.permission}")
+        if any(grant.is_all_users and grant.permission in ("READ", "FULL_CONTROL") for grant in acl.grants):
+            url = client.endpoint.public_url(uri.bucket, uri.key, https=ctx.settings.public_url_use_https)
+            ctx.out(f"   URL:       {url}")
     if uri.key:
         for name, value in sorted(head.items()):
             if name.lower().startswith("x-amz-meta-"):
