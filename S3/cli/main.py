@@ -44,7 +44,9 @@ def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
 
 
 _CLI_ONLY = ("add_header", "remove_header", "exclude", "exclude_from", "rexclude", "rexclude_from", "include",
-             "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet")
+             "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet",
+             # CloudFront (cfcreate, cfmodify)
+             "cf_cnames_add", "cf_cnames_remove", "cf_comment", "cf_default_root_object", "cf_enable", "access_logging")
 
 
 def cli_only(options: argparse.Namespace) -> dict[str, object]:
@@ -83,7 +85,11 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")
-    ctx = Context(config=config, runtime=runtime, options=options, settings=config.settings(cli=cli_only(options)))
+    settings = config.settings(cli=cli_only(options))
+    from S3.transfer.gpg import require_passphrase
+
+    require_passphrase(encrypt=settings.encrypt, passphrase=settings.gpg_passphrase)  # -e: refused before any request
+    ctx = Context(config=config, runtime=runtime, options=options, settings=settings)
     try:
         return handler(ctx, params)
     finally:

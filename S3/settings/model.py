@@ -136,6 +136,13 @@ class Settings:
     files_from: tuple[str, ...] = field(default=(), metadata={"cli": True})
     profile: str = field(default="", metadata={"cli": True})
     quiet: bool = field(default=False, metadata={"cli": True})
+    # CloudFront (cfcreate, cfmodify): None / () when not said
+    cf_cnames_add: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    cf_cnames_remove: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    cf_comment: str | None = field(default=None, metadata={"cli": True})
+    cf_default_root_object: str | None = field(default=None, metadata={"cli": True})
+    cf_enable: bool | None = field(default=None, metadata={"cli": True})  # --enable / --disable
+    access_logging: bool | None = field(default=None, metadata={"cli": True})  # --no-access-logging: False
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -167,6 +174,10 @@ _LISTS = ("exclude", "exclude_from", "rexclude", "rexclude_from", "include", "in
           "rinclude_from", "files_from", "remove_headers")
 
 
+_CLOUDFRONT_CLI = ("cf_cnames_add", "cf_cnames_remove", "cf_comment", "cf_default_root_object", "cf_enable",
+                   "access_logging")
+
+
 def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
     """The frozen settings from ``.s3cfg`` values already merged with the command line
     (``values``: option name → typed value) and the command-line-only options (``cli``)."""
@@ -178,6 +189,10 @@ def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
     for name in ("profile", "quiet", "acl_public"):
         if cli.get(name) is not None:
             given[name] = cli[name]
+    for name in _CLOUDFRONT_CLI:
+        value = cli.get(name)
+        if value is not None and value != []:
+            given[name] = tuple(value) if isinstance(value, list) else value
     if cli.get("extra_headers"):
         given["extra_headers"] = tuple(cli["extra_headers"])
     return Settings(**given)

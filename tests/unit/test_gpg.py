@@ -3,7 +3,6 @@ gpg that records what it was given (argv, the passphrase descriptor)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import subprocess

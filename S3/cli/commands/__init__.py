@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl, whoami
+from S3.cli.commands import buckets, cloudfront, copy, get, info, listing, put, remove, signurl, whoami
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]
@@ -24,6 +24,14 @@ COMMANDS: dict[str, Command] = {
     "modify": copy.modify,
     "info": info.info,
     "signurl": signurl.signurl,
+    # CloudFront
+    "cflist": cloudfront.cflist,
+    "cfinfo": cloudfront.cfinfo,
+    "cfcreate": cloudfront.cfcreate,
+    "cfdelete": cloudfront.cfdelete,
+    "cfmodify": cloudfront.cfmodify,
+    "cfinval": cloudfront.cfinval,
+    "cfinvalinfo": cloudfront.cfinvalinfo,
     "whoami": whoami.whoami,
 }
 
@@ -43,5 +51,13 @@ HELP: list[tuple[str, str]] = [
     ("Move object", "s3cmd mv s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
     ("Sign an S3 URL to provide limited public access with expiry",
      "s3cmd signurl s3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>"),
+    # CloudFront, last of upstream's commands
+    ("List CloudFront distribution points", "s3cmd cflist "),
+    ("Display CloudFront distribution point parameters", "s3cmd cfinfo [cf://DIST_ID]"),
+    ("Create CloudFront distribution point", "s3cmd cfcreate s3://BUCKET"),
+    ("Delete CloudFront distribution point", "s3cmd cfdelete cf://DIST_ID"),
+    ("Change CloudFront distribution point parameters", "s3cmd cfmodify cf://DIST_ID"),
+    ("Invalidate CloudFront objects", "s3cmd cfinval s3://BUCKET/OBJECT [s3://BUCKET/OBJECT ...]"),
+    ("Display CloudFront invalidation request(s) status", "s3cmd cfinvalinfo cf://DIST_ID[/INVAL_ID]"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]
