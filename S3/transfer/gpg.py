@@ -188,5 +188,18 @@ def decrypt_file(path: str | Path, *, settings: GpgSettings) -> None:
         raise
 
 
-__all__ = ["ENCRYPTED_HEADER", "ENCRYPTED_VALUE", "GpgFailed", "GpgSettings", "command_line", "decrypt_file",
+def decrypt_download(path: str | Path, *, settings: GpgSettings) -> None:
+    """``get`` of an object carrying ``ENCRYPTED_HEADER``: decrypt the downloaded file in place;
+    if that fails, remove it (ciphertext under the plaintext's name would be a wrong answer)."""
+    try:
+        decrypt_file(path, settings=settings)
+    except BaseException:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+__all__ = ["ENCRYPTED_HEADER", "ENCRYPTED_VALUE", "GpgFailed", "GpgSettings", "command_line", "decrypt_download", "decrypt_file",
            "encrypt_to_temp", "is_encrypted", "require_passphrase"]

@@ -77,6 +77,22 @@ def test_wrong_passphrase_leaves_the_file_and_no_temporary(tmp_path: Path, gnupg
 
 
 @needs_gpg
+def test_failed_decryption_of_a_download_removes_it(tmp_path: Path, gnupg_home: Path) -> None:
+    source = tmp_path / "plain"
+    source.write_bytes(b"y" * 10)
+    with gpg.encrypt_to_temp(source, settings=settings()) as encrypted:
+        ciphertext = encrypted.read_bytes()
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.write_bytes(ciphertext)
+    bad.write_bytes(ciphertext)
+    gpg.decrypt_download(good, settings=settings())
+    assert good.read_bytes() == b"y" * 10
+    with pytest.raises(gpg.GpgFailed):
+        gpg.decrypt_download(bad, settings=settings(passphrase="wrong one"))
+    assert not bad.exists()
+
+
+@needs_gpg
 def test_encryption_failure_is_an_error_not_an_empty_upload(tmp_path: Path, gnupg_home: Path) -> None:
     with pytest.raises(gpg.GpgFailed), gpg.encrypt_to_temp(tmp_path / "missing", settings=settings()):
         pytest.fail("the block must not run")

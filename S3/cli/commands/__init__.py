@@ -25,7 +25,7 @@ COMMANDS: dict[str, Command] = {
     "info": info.info,
     "signurl": signurl.signurl,
     # CloudFront
-    "cflist": cloudfront.cflist,
+    "cflist": cloudfront.cfinfo,  # as upstream: cflist with arguments is cfinfo
     "cfinfo": cloudfront.cfinfo,
     "cfcreate": cloudfront.cfcreate,
     "cfdelete": cloudfront.cfdelete,

@@ -1,4 +1,4 @@
-"""cflist, cfinfo, cfcreate, cfdelete, cfmodify, cfinval, cfinvalinfo, and ``invalidate_keys``,
+"""cflist/cfinfo, cfcreate, cfdelete, cfmodify, cfinval, cfinvalinfo, and ``invalidate_keys``,
 which ``sync --cf-invalidate`` calls with the keys it uploaded.
 
 Distributions are named ``cf://DIST_ID`` (``cf://DIST_ID/INVAL_ID`` for an invalidation) or
@@ -137,10 +137,6 @@ def cfinfo(ctx: Context, args: list[str]) -> int:
             _pretty(ctx, "Logging", config.logging.display())
             _pretty(ctx, "Etag", etag)
     return ExitCodes.EX_OK
-
-
-def cflist(ctx: Context, args: list[str]) -> int:
-    return cfinfo(ctx, [])
 
 
 # -- cfcreate, cfmodify, cfdelete ------------------------------------------------
