@@ -128,3 +128,35 @@ def test_origins_display_as_upstream() -> None:
     assert cfxml.Origin("b.s3.eu-west-1.amazonaws.com", True).bucket == "b"
     assert cfxml.Origin("b.s3-website-us-east-1.amazonaws.com", False).display() == "http://b.s3-website-us-east-1.amazonaws.com/"
     assert cfxml.Origin("example.org", True).display() == "http://example.org/"
+
+
+def test_cfdelete_stops_waiting_after_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A distribution that never finishes deploying its disabling: cfdelete gives up (exit 75), never loops on."""
+    from types import SimpleNamespace
+
+    from S3.cli.commands import cloudfront as commands
+
+    config = cfxml.new_config(caller_reference="s3://b/", origin_host="b.s3.amazonaws.com", comment="c")
+    still = cfxml.Distribution("D1", "InProgress", "x.cloudfront.net", cfxml.parse_config_tree(config))
+    calls: list[str] = []
+
+    class _Cf:
+        def get_config(self, dist_id: str) -> tuple[ET.Element, str]:
+            calls.append("get_config")
+            return config, "E1"
+
+        def put_config(self, dist_id: str, tree: ET.Element, *, etag: str) -> None:
+            calls.append(f"put_config enabled={tree.findtext('Enabled')} if-match={etag}")
+
+        def get_distribution(self, dist_id: str) -> tuple[cfxml.Distribution, str]:
+            calls.append("get_distribution")
+            return still, "E2"
+
+    sleeps: list[float] = []
+    ctx = SimpleNamespace(runtime=SimpleNamespace(sleep=sleeps.append))
+    monkeypatch.setattr(commands, "DISABLE_POLLS", 3)
+    with pytest.raises(commands.TransferError) as failed:
+        commands._disable_and_wait(ctx, _Cf(), commands.CfUri("D1"))  # type: ignore[arg-type]
+    assert failed.value.exit_code == ExitCodes.EX_TEMPFAIL
+    assert calls == ["get_config", "put_config enabled=false if-match=E1"] + ["get_distribution"] * 3
+    assert sleeps == [commands.DISABLE_POLL_SECONDS] * 3
