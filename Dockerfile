@@ -18,8 +18,9 @@ LABEL org.opencontainers.image.title="s3cmd-modern" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.source="https://github.com/s3cmd-modern/s3cmd"
-# libmagic for MIME detection; tar and gzip come with busybox for backup pipelines
-RUN apk add --no-cache libmagic \
+# libmagic for MIME detection; gnupg for -e/--encrypt (client-side encryption);
+# tar and gzip come with busybox for backup pipelines
+RUN apk add --no-cache libmagic gnupg \
  && addgroup -S -g 10001 s3cmd \
  && adduser -S -D -u 10001 -G s3cmd -h /home/s3cmd s3cmd
 COPY --from=build /wheels /wheels

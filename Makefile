@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: test demo lint venv clean bench
+.PHONY: test demo lint venv clean bench gpg
 
 $(BIN)/.installed: setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,16 @@ $(BIN)/.installed: setup.py pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-venv: $(BIN)/.installed
+# gpg for the client-side encryption tests (-e/--encrypt): installed when missing and we may
+# (root with apt-get, as in the CI image); elsewhere those tests skip and say why.
+gpg:
+	@if ! command -v gpg >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -q >/dev/null && apt-get install -y -q gnupg >/dev/null; \
+	  else echo "gpg not installed (not root, or no apt-get): the encryption tests will skip"; fi; \
+	fi
+
+venv: $(BIN)/.installed gpg
 
 lint: venv
 	$(BIN)/ruff check S3 tests s3cmd demo benchmarks iam

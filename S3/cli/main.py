@@ -99,6 +99,9 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")
+    from S3.transfer.gpg import require_passphrase
+
+    require_passphrase(encrypt=settings.encrypt, passphrase=settings.gpg_passphrase)  # -e: refused before any request
     ctx = Context(config=config, runtime=runtime, options=options, settings=settings)
     try:
         return handler(ctx, params)

@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
           help="Don't cache temporary credentials on disk.")
     add("--sts-endpoint", dest="sts_endpoint", metavar="URL", help="STS endpoint for role credentials.")
     _add_settings_options(p)
+    _cloudfront_and_encryption_options(p)
     add("args", nargs="*", help=argparse.SUPPRESS)
     return p
 
@@ -189,6 +190,35 @@ def _add_settings_options(p: argparse.ArgumentParser) -> None:
         help="Key prefix of the objects the expiration rule applies to (only for [expire] command)")
 
 
+def _cloudfront_and_encryption_options(p: argparse.ArgumentParser) -> None:
+    """CloudFront (cflist … cfinvalinfo, --cf-invalidate on sync) and client-side encryption (-e)."""
+    add = p.add_argument
+    _flag(p, "-e", "--encrypt", dest="encrypt", value=True, help="Encrypt files before uploading to S3.")
+    _flag(p, "--no-encrypt", dest="encrypt", value=False, help="Don't encrypt files.")
+    # --access-logging-target-prefix / --no-access-logging: defined once, with [accesslog]'s options
+    _flag(p, "--enable", dest="cf_enable", value=True, help="Enable given CloudFront distribution (only for [cfmodify] command)")
+    _flag(p, "--disable", dest="cf_enable", value=False, help="Disable given CloudFront distribution (only for [cfmodify] command)")
+    _flag(p, "--cf-invalidate", dest="invalidate_on_cf", value=True,
+          help="Invalidate the uploaded filed in CloudFront. Also see [cfinval] command.")
+    _flag(p, "--cf-invalidate-default-index", dest="invalidate_default_index_on_cf", value=True,
+          help="When using Custom Origin and S3 static website, invalidate the default index file.")
+    _flag(p, "--cf-no-invalidate-default-index-root", dest="invalidate_default_index_root_on_cf", value=False,
+          help="When using Custom Origin and S3 static website, don't invalidate the path to the default index file.")
+    add("--cf-add-cname", dest="cf_cnames_add", action="append", default=[], metavar="CNAME",
+        help="Add given CNAME to a CloudFront distribution (only for [cfcreate] and [cfmodify] commands)")
+    add("--cf-remove-cname", dest="cf_cnames_remove", action="append", default=[], metavar="CNAME",
+        help="Remove given CNAME from a CloudFront distribution (only for [cfmodify] command)")
+    add("--cf-comment", dest="cf_comment", metavar="COMMENT",
+        help="Set COMMENT for a given CloudFront distribution (only for [cfcreate] and [cfmodify] commands)")
+    add("--cf-default-root-object", dest="cf_default_root_object", metavar="DEFAULT_ROOT_OBJECT",
+        help="Set the default root object to return when no object is specified in the URL. Use a relative path, "
+             "i.e. default/index.html (only for [cfcreate] and [cfmodify] commands)")
+
+
+# CloudFront and encryption options that have a .s3cfg key
+_CLOUDFRONT_AND_ENCRYPTION_DESTS = ("encrypt log_target_prefix invalidate_on_cf invalidate_default_index_on_cf "
+                                    "invalidate_default_index_root_on_cf").split()
+
 # Parsed options that map one-to-one onto .s3cfg options.
 CONFIG_DESTS = (
     "dry_run use_https force get_continue skip_existing recursive acl_public max_delete limit preserve_attrs "
@@ -198,7 +228,7 @@ CONFIG_DESTS = (
     "ssl_client_cert_file ssl_client_key_file check_ssl_certificate check_ssl_hostname signature_v2 limitrate "
     "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
     "parallel_transfers credentials_cache sts_endpoint"
-).split()
+).split() + _CLOUDFRONT_AND_ENCRYPTION_DESTS
 
 
 # bucket and object settings

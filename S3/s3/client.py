@@ -35,7 +35,7 @@ from S3.s3.errors import S3Error, refuse_web_page
 from S3.signing import sigv2, sigv4
 from S3.transport.errors import TransportError
 from S3.transport.http import ERROR_BODY_LIMIT, HttpClient, Response, read_at_most
-from S3.transport.retry import Again, RetryPolicy, is_retryable_answer, parse_retry_after, run
+from S3.transport.retry import Again, RetryPolicy, is_retryable_answer, parse_retry_after, run, s3_policy
 
 log = logging.getLogger("s3cmd.s3")
 
@@ -78,13 +78,6 @@ def multipart_etag(part_etags: Sequence[str]) -> str:
     """The ETag S3 gives an object assembled from parts: the MD5 of the parts' binary ETags, ``-N``."""
     joined = b"".join(bytes.fromhex(etag) for etag in part_etags)
     return f"{hashlib.md5(joined).hexdigest()}-{len(part_etags)}"
-
-
-def _delay_scale(env: Mapping[str, str]) -> float:
-    try:
-        return min(1.0, max(0.0, float(env.get("S3CMD_RETRY_DELAY_SCALE", "1"))))
-    except ValueError:
-        return 1.0
 
 
 class S3Client:
@@ -237,7 +230,7 @@ class S3Client:
 
     def retry_policy(self, max_retries: int | None = None) -> RetryPolicy:
         chosen = self.settings.max_retries if max_retries is None else max_retries
-        return RetryPolicy.for_s3(chosen, scale=_delay_scale(self.runtime.env))
+        return s3_policy(chosen, self.runtime.env)
 
     # -- buckets ------------------------------------------------------------
 

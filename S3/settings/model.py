@@ -150,6 +150,12 @@ class Settings:
     acl_grants: tuple[str, ...] = field(default=(), metadata={"cli": True})
     acl_revokes: tuple[str, ...] = field(default=(), metadata={"cli": True})
     no_access_logging: bool = field(default=False, metadata={"cli": True})
+    # CloudFront (cfcreate, cfmodify): None / () when not said
+    cf_cnames_add: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    cf_cnames_remove: tuple[str, ...] = field(default=(), metadata={"cli": True})
+    cf_comment: str | None = field(default=None, metadata={"cli": True})
+    cf_default_root_object: str | None = field(default=None, metadata={"cli": True})
+    cf_enable: bool | None = field(default=None, metadata={"cli": True})  # --enable / --disable
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):

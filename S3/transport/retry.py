@@ -21,7 +21,7 @@ injected (``Pacer``: ``S3.runtime.Runtime`` is one).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -111,6 +111,16 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
+
+
+def s3_policy(max_retries: int, env: Mapping[str, str]) -> RetryPolicy:
+    """S3's budget (``for_s3``), with waits scaled by ``S3CMD_RETRY_DELAY_SCALE`` (0..1, tests only:
+    a brownout test rides out a shorter outage with proportionally shorter waits)."""
+    try:
+        scale = min(1.0, max(0.0, float(env.get("S3CMD_RETRY_DELAY_SCALE", "1"))))
+    except ValueError:
+        scale = 1.0
+    return RetryPolicy.for_s3(max_retries, scale=scale)
 
 
 class Pacer(Protocol):

@@ -20,7 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sts"}),
     frozenset({"credentials"}),
     frozenset({"s3"}),
-    frozenset({"transfer"}),
+    frozenset({"transfer", "cloudfront"}),
     frozenset({"sync"}),
     frozenset({"Config", "Exceptions"}),
     frozenset({"cli"}),

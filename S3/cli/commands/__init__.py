@@ -8,6 +8,7 @@ from S3.cli.commands import (  # bucket and object settings
     acl,
     bucket_settings,
     buckets,
+    cloudfront,
     copy,
     get,
     info,
@@ -40,6 +41,14 @@ COMMANDS: dict[str, Command] = {
     "modify": copy.modify,
     "info": info.info,
     "signurl": signurl.signurl,
+    # CloudFront
+    "cflist": cloudfront.cfinfo,  # as upstream: cflist with arguments is cfinfo
+    "cfinfo": cloudfront.cfinfo,
+    "cfcreate": cloudfront.cfcreate,
+    "cfdelete": cloudfront.cfdelete,
+    "cfmodify": cloudfront.cfmodify,
+    "cfinval": cloudfront.cfinval,
+    "cfinvalinfo": cloudfront.cfinvalinfo,
     "whoami": whoami.whoami,
     # bucket and object settings
     "setacl": acl.setacl,
@@ -114,5 +123,13 @@ HELP: list[tuple[str, str]] = [
     ("Upload a notification policy for the bucket", "s3cmd setnotification FILE s3://BUCKET"),
     ("Get a notification policy for the bucket", "s3cmd getnotification s3://BUCKET"),
     ("Remove a notification policy for the bucket", "s3cmd delnotification s3://BUCKET"),
+    # CloudFront, last of upstream's commands
+    ("List CloudFront distribution points", "s3cmd cflist "),
+    ("Display CloudFront distribution point parameters", "s3cmd cfinfo [cf://DIST_ID]"),
+    ("Create CloudFront distribution point", "s3cmd cfcreate s3://BUCKET"),
+    ("Delete CloudFront distribution point", "s3cmd cfdelete cf://DIST_ID"),
+    ("Change CloudFront distribution point parameters", "s3cmd cfmodify cf://DIST_ID"),
+    ("Invalidate CloudFront objects", "s3cmd cfinval s3://BUCKET/OBJECT [s3://BUCKET/OBJECT ...]"),
+    ("Display CloudFront invalidation request(s) status", "s3cmd cfinvalinfo cf://DIST_ID[/INVAL_ID]"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]
