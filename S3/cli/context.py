@@ -24,7 +24,7 @@ from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client
 from S3.settings.model import Settings
 from S3.transfer.bandwidth import RateLimiter
-from S3.transport.http import RequestsTransport, TransportSettings
+from S3.transport.http import TransportSettings, Urllib3Transport
 
 
 @dataclass
@@ -116,7 +116,7 @@ class Context:
         cfg = self.config
         return S3Client(
             endpoint=Endpoint(str(cfg.host_base), str(cfg.host_bucket), bool(cfg.use_https)),
-            transport=RequestsTransport(self.transport_settings()),
+            transport=Urllib3Transport(self.transport_settings()),
             credentials=self.credentials(),
             settings=ClientSettings(
                 region=cfg.region(),
