@@ -20,7 +20,6 @@ setup(
     python_requires=">=3.10",
     install_requires=[
         "urllib3>=2.0",
-        "python-dateutil>=2.8",
     ],
     extras_require={
         # libmagic-based MIME detection; mimetypes is the fallback.

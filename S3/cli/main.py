@@ -12,16 +12,22 @@ import sys
 import threading
 import traceback
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from S3 import ExitCodes, PkgInfo
 from S3.cli import parser as cli_parser
-from S3.Config import Config, default_config_path
 from S3.errors import S3cmdError, UsageError
 from S3.output import log
 from S3.runtime import Runtime
 
+if TYPE_CHECKING:
+    from S3.Config import Config
+
 
 def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
+    # Imported here: --version and --help need no configuration (nor credentials, nor HTTP).
+    from S3.Config import Config, default_config_path
+
     path = options.config or default_config_path(env)
     config = Config(env=env)
     # With no config file at the default path, run on defaults: a pod with IRSA
