@@ -130,22 +130,56 @@ def digest_part(fd: int, offset: int, length: int, *, signed: bool = True) -> Fi
     return FilePart(fd, offset, length, md5.digest(), sha256.hexdigest())
 
 
-def upload_file(client: S3Client, path: str, plan: UploadPlan, *, progress: Progress | None = None) -> int:
-    """Upload ``path``; returns the number of bytes sent."""
+HEAD = 2048  # bytes a MIME sniffer (libmagic) looks at
+
+
+@dataclass(frozen=True)
+class LocalRead:
+    """What put needs of a local file, from one open: its stat, its first bytes (MIME type), and for a
+    file sent in one PUT its whole body and MD5 (``body`` None: a multipart upload reads it itself)."""
+
+    stat: os.stat_result
+    head: bytes
+    body: bytes | None
+    md5: str  # hex MD5 of body; "" when body is None
+
+
+def read_local(path: str, *, whole_up_to: int) -> LocalRead:
+    """Open ``path`` once: stat, head and, when it is at most ``whole_up_to`` bytes, body and MD5.
+    (put used to open a small file three times: MD5, MIME head, body.)"""
+    with open(path, "rb") as handle:
+        stat = os.fstat(handle.fileno())
+        if stat.st_size > whole_up_to:
+            return LocalRead(stat, handle.read(HEAD), None, "")
+        body = handle.read()
+    return LocalRead(stat, body[:HEAD], body, hashlib.md5(body).hexdigest())
+
+
+def upload_file(client: S3Client, path: str, plan: UploadPlan, *, progress: Progress | None = None,
+                local: LocalRead | None = None) -> int:
+    """Upload ``path``; returns the number of bytes sent. ``local`` (from ``read_local``) spares
+    reading again a file sent in one PUT."""
+    if local is not None and local.body is not None:
+        return _put_whole(client, local.body, local.md5, plan, progress=progress)
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if not plan.multipart or size <= plan.part_size:
             data = handle.read()
-            headers = plan.headers
-            if plan.with_md5 is not None:
-                headers = {**headers, **plan.with_md5(hashlib.md5(data).hexdigest())}
-            plan.limiter.consume(len(data))
-            client.put_object(plan.bucket, plan.key, data, headers=headers)
-            if progress:
-                progress(len(data))
-            return len(data)
+            md5 = hashlib.md5(data).hexdigest() if plan.with_md5 is not None else ""
+            return _put_whole(client, data, md5, plan, progress=progress)
         _multipart_file(client, handle.fileno(), size, plan, progress=progress)
         return size
+
+
+def _put_whole(client: S3Client, data: bytes, md5: str, plan: UploadPlan, *, progress: Progress | None) -> int:
+    headers = plan.headers
+    if plan.with_md5 is not None:
+        headers = {**headers, **plan.with_md5(md5)}
+    plan.limiter.consume(len(data))
+    client.put_object(plan.bucket, plan.key, data, headers=headers)
+    if progress:
+        progress(len(data))
+    return len(data)
 
 
 def _multipart_file(client: S3Client, fd: int, size: int, plan: UploadPlan, *, progress: Progress | None) -> None:

@@ -211,3 +211,29 @@ def test_parts_are_signed_over_http_and_unsigned_over_https(tmp_path: Path, http
     upload_file(client, str(path), replace(PLAN, sign_payload=sign))  # type: ignore[arg-type]
     for number, part in client.parts.items():
         assert client.sha256[number] == (hashlib.sha256(part).hexdigest() if signed else "")
+
+
+@pytest.mark.parametrize("size", [0, 1, 2048, 2049, 10, 11])
+def test_read_local_opens_once_and_gives_head_md5_and_body(tmp_path: Path, monkeypatch, size: int) -> None:  # type: ignore[no-untyped-def]
+    import builtins
+
+    from S3.transfer.upload import read_local
+
+    data = os.urandom(size)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    opened: list[str] = []
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda file, *a, **k: opened.append(str(file)) or real_open(file, *a, **k))
+    local = read_local(str(path), whole_up_to=10 if size in (10, 11) else 4096)
+    client = FakeClient()
+    client.part4_done.set()
+    sent = upload_file(client, str(path), ATTRS, local=local)  # type: ignore[arg-type]
+    assert local.head == data[:2048] and local.stat.st_size == size
+    if size == 11:  # over the limit: no body, the upload reads the file itself (multipart)
+        assert local.body is None and local.md5 == "" and len(opened) == 2
+        assert b"".join(client.parts[n] for n in sorted(client.parts)) == data
+    else:
+        assert local.body == data and local.md5 == hashlib.md5(data).hexdigest()
+        assert opened == [str(path)] and client.parts == {0: data} and sent == size
+        assert client.put_headers == {"x-amz-meta-s3cmd-attrs": f"md5:{local.md5}"}
