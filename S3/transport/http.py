@@ -217,13 +217,22 @@ class Urllib3Transport:
         self._proxy_managers: dict[str, urllib3.ProxyManager] = {}
         self._lock = threading.Lock()
         self._env_proxies: dict[str, str] | None = None
+        self._tls_kwargs: dict[str, Any] | None = None
+        self._tls_lock = threading.Lock()
         # S3 wants the body as stored, not decoded; urllib3 would add its own User-Agent.
         self._defaults = {"User-Agent": "s3cmd-modern", "Accept-Encoding": "identity"}
         if not settings.pooling:
             self._defaults["Connection"] = "close"
 
     def _tls(self) -> dict[str, Any]:
-        """Keyword arguments for an HTTPS pool: one SSL context, built on first use."""
+        """Keyword arguments for an HTTPS pool: one SSL context for the run (loading the CA store
+        takes milliseconds; virtual-hosted buckets are one origin each), built on first use."""
+        with self._tls_lock:
+            if self._tls_kwargs is None:
+                self._tls_kwargs = self._new_tls()
+            return self._tls_kwargs
+
+    def _new_tls(self) -> dict[str, Any]:
         settings = self.settings
         env_ca = next((os.environ[n] for n in _CA_BUNDLE_VARS if os.environ.get(n)), "")
         context = ssl.create_default_context(cafile=(settings.ca_certs_file or env_ca) or None)
@@ -257,15 +266,15 @@ class Urllib3Transport:
         port = parsed.port or (443 if scheme == "https" else 80)
         kwargs: dict[str, Any] = {"maxsize": self._size, "timeout": self._timeout, "retries": False,
                                   "blocksize": 256 * 1024}
-        if scheme == "https":
-            kwargs.update(self._tls())
         proxy = self._proxy_for(scheme, host, port)
         if not proxy:
-            pool_class = urllib3.HTTPSConnectionPool if scheme == "https" else urllib3.HTTPConnectionPool
-            return _Route(pool_class(host, port, **kwargs), absolute=False)
+            if scheme == "https":
+                return _Route(urllib3.HTTPSConnectionPool(host, port, **kwargs, **self._tls()), absolute=False)
+            return _Route(urllib3.HTTPConnectionPool(host, port, **kwargs), absolute=False)
         manager = self._proxy_managers.get(proxy)
         if manager is None:
-            manager = self._proxy_managers[proxy] = urllib3.ProxyManager(proxy, num_pools=64, **kwargs)
+            # one manager serves both schemes: it gives the TLS options to its https pools only
+            manager = self._proxy_managers[proxy] = urllib3.ProxyManager(proxy, num_pools=64, **kwargs, **self._tls())
             manager.pool_classes_by_scheme = {**manager.pool_classes_by_scheme, "http": _ExactTargetPool}
         return _Route(manager.connection_from_host(host, port, scheme), absolute=scheme == "http")
 

@@ -86,3 +86,13 @@ def test_refused_connection_is_a_refused_transport_error() -> None:
     with pytest.raises(ConnectionFailed) as caught:
         Urllib3Transport(TransportSettings(connect_timeout=2)).send("GET", f"http://127.0.0.1:{port}/b/k", headers={})
     assert caught.value.refused and str(caught.value) == f"Connection refused by http://127.0.0.1:{port}/b/k"
+
+
+def test_tls_options_reach_https_pools_behind_a_proxy_first_used_for_http() -> None:
+    transport = Urllib3Transport(TransportSettings(proxy_host="127.0.0.1", proxy_port=9, check_ssl_certificate=False))
+    plain = transport._route("http://plain.example")
+    tunnelled = transport._route("https://secure.example")
+    assert plain.absolute and not tunnelled.absolute
+    assert tunnelled.pool.cert_reqs == "CERT_NONE"  # type: ignore[attr-defined]
+    other = transport._route("https://other.example").pool
+    assert other.conn_kw["ssl_context"] is tunnelled.pool.conn_kw["ssl_context"]  # one context for the run
