@@ -64,6 +64,7 @@ class Response:
     headers: Mapping[str, str]  # case-insensitive (urllib3's HTTPHeaderDict)
     body: bytes
     _raw: urllib3.HTTPResponse | None = None
+    _url: str = ""  # scheme, host and path of the request (for errors while streaming)
 
     def iter_body(self, chunk_size: int) -> Iterator[bytes]:
         """Stream the body of a ``stream=True`` response; transport errors are translated."""
@@ -75,7 +76,7 @@ class Response:
             yield from _chunks(self._raw, chunk_size)
             complete = True
         except _LOW_LEVEL as failed:
-            raise translate(failed, _origin(self._raw.geturl() or "")) from None
+            raise translate(failed, self._url) from None
         finally:
             _finish(self._raw, complete=complete)
 
@@ -304,9 +305,14 @@ class Urllib3Transport:
         path_start = url.find("/", scheme_end)
         origin, path = (url, "/") if path_start < 0 else (url[:path_start], url[path_start:])
         send_headers = {**self._defaults, **headers}
-        started = time.monotonic()
         try:
             route = self._route(origin)
+        except (urllib3.exceptions.LocationParseError, ssl.SSLError) as failed:
+            # a host that is no host, a client certificate that does not load: never retried.
+            # (A certificate file that is missing is an OSError for S3.cli.main to report.)
+            raise translate(failed, _origin(url)) from None
+        started = time.monotonic()
+        try:
             raw = route.pool.urlopen(
                 method, url if route.absolute else path, body=body, headers=send_headers, retries=False,
                 redirect=False, assert_same_host=False, preload_content=False, decode_content=False,
@@ -318,7 +324,7 @@ class Urllib3Transport:
             raise error from None
         _debug_exchange(method, url, send_headers, raw, time.monotonic() - started)
         if stream and raw.status < 300:
-            return Response(raw.status, raw.reason or "", raw.headers, b"", raw)
+            return Response(raw.status, raw.reason or "", raw.headers, b"", raw, _origin(url))
         limit = ERROR_BODY_LIMIT if raw.status >= 300 else ANSWER_BODY_LIMIT
         body_bytes = b""
         try:
