@@ -19,8 +19,7 @@ setup(
     packages=find_packages(include=["S3", "S3.*"]),
     python_requires=">=3.10",
     install_requires=[
-        "requests>=2.28",
-        "python-dateutil>=2.8",
+        "urllib3>=2.0",
     ],
     extras_require={
         # libmagic-based MIME detection; mimetypes is the fallback.
@@ -29,6 +28,7 @@ setup(
             "pytest>=7",
             "moto[server]>=5.0",
             "responses>=0.23",
+            "requests>=2.28",  # tests/servers.py talks to moto with it
             "hypothesis>=6",
             "ruff>=0.4",
             "python-magic>=0.4.24",

@@ -28,7 +28,7 @@ from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client
 from S3.settings.model import Settings
 from S3.transfer.bandwidth import RateLimiter
-from S3.transport.http import RequestsTransport, TransportSettings
+from S3.transport.http import TransportSettings, Urllib3Transport
 
 
 @dataclass
@@ -122,7 +122,7 @@ class Context:
         s = self.settings
         return S3Client(
             endpoint=Endpoint(s.host_base, s.host_bucket, s.use_https),
-            transport=RequestsTransport(self.transport_settings()),
+            transport=Urllib3Transport(self.transport_settings()),
             credentials=self.credentials(),
             settings=ClientSettings(
                 region=s.region,

@@ -8,10 +8,20 @@ from typing import Any
 
 from S3.settings.model import Settings
 
-try:  # optional: better MIME detection when libmagic is present
-    import magic as _magic
-except Exception:  # ImportError, or libmagic missing under the binding
-    _magic = None
+_magic: Any = False  # not loaded yet; None once known to be unavailable
+
+
+def _libmagic() -> Any:
+    """python-magic, loaded the first time mimetypes cannot tell (it costs ~15 ms with ctypes
+    and ldconfig, which most runs never need); None when absent."""
+    global _magic
+    if _magic is False:
+        try:  # optional: better MIME detection when libmagic is present
+            import magic
+        except Exception:  # ImportError, or libmagic missing under the binding
+            magic = None
+        _magic = magic
+    return _magic
 
 
 def guess_mime(settings: Settings, path: str | None, head: bytes = b"") -> str:
@@ -26,9 +36,9 @@ def guess_mime(settings: Settings, path: str | None, head: bytes = b"") -> str:
     guessed, _ = mimetypes.guess_type(path)
     if guessed:
         return guessed
-    if settings.use_mime_magic and _magic is not None and head:
+    if settings.use_mime_magic and head and _libmagic() is not None:
         try:
-            return str(_magic.from_buffer(head, mime=True))
+            return str(_libmagic().from_buffer(head, mime=True))
         except Exception:
             pass
     return settings.default_mime_type

@@ -16,19 +16,24 @@ import sys
 import threading
 import traceback
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from S3 import ExitCodes, PkgInfo
 from S3.cli import parser as cli_parser
-from S3.Config import Config, default_config_path
 from S3.errors import S3cmdError, UsageError
 from S3.output import log
 from S3.runtime import Runtime
 from S3.settings.model import cli_fields
 
+if TYPE_CHECKING:
+    from S3.Config import Config
+
 
 def load_config(options: argparse.Namespace, runtime: Runtime) -> Config:
     env = runtime.env
+    # Imported here: --version and --help need no configuration (nor credentials, nor HTTP).
+    from S3.Config import Config, default_config_path
+
     path = options.config or default_config_path(env)
     config = Config(env=env)
     # With no config file at the default path, run on defaults: a pod with IRSA

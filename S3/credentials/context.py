@@ -9,10 +9,13 @@ import stat
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from S3.credentials.cache import CredentialCache
 from S3.runtime import Runtime
-from S3.transport.http import HttpClient
+
+if TYPE_CHECKING:  # the transport (urllib3, ssl) is imported only by a run that makes a request
+    from S3.transport.http import HttpClient
 
 
 def read_text(path: str) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dateutil import tz
-
 
 def human_size(size: float, *, floating: bool = False) -> tuple[float | int, str]:
     """s3cmd's sizes: divide by 1024 while above 2048; units K, M, G, T."""
@@ -26,7 +24,7 @@ def size_text(size: int, human: bool) -> str:
 
 
 def listing_time(when: datetime) -> str:
-    return when.astimezone(tz.tzlocal()).strftime("%Y-%m-%d %H:%M")
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def bucket_line(created: datetime, bucket: str) -> str:

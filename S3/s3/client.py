@@ -32,6 +32,7 @@ from S3.runtime import Runtime
 from S3.s3 import xml
 from S3.s3.addressing import Endpoint, Location
 from S3.s3.errors import S3Error, refuse_web_page
+from S3.s3.payload import PrehashedBody
 from S3.signing import sigv2, sigv4
 from S3.transport.errors import TransportError
 from S3.transport.http import ERROR_BODY_LIMIT, HttpClient, Response, read_at_most
@@ -152,12 +153,15 @@ class S3Client:
         *,
         query: Query = (),
         headers: Mapping[str, str] | None = None,
-        body: bytes = b"",
+        body: bytes | PrehashedBody = b"",
         stream: bool = False,
         max_retries: int | None = None,
     ) -> Response:
         headers = dict(headers or {})
-        payload_hash = hashlib.sha256(body).hexdigest() if body else sigv4.EMPTY_SHA256
+        if not isinstance(body, bytes):
+            payload_hash = body.sha256 or sigv4.UNSIGNED_PAYLOAD
+        else:
+            payload_hash = hashlib.sha256(body).hexdigest() if body else sigv4.EMPTY_SHA256
         if body or method in ("PUT", "POST"):
             headers["Content-Length"] = str(len(body))
         resource = f"s3://{bucket}/{key}" if bucket else "s3://"
@@ -175,7 +179,8 @@ class S3Client:
             url = loc.url + (f"?{query_string}" if query_string else "")
             log.debug("Sending %s %s", method, loc.url)
             try:
-                answer = self.transport.send(method, url, headers=signed, body=body or None, stream=stream)
+                sending = body.reader() if not isinstance(body, bytes) else body or None  # afresh on each attempt
+                answer = self.transport.send(method, url, headers=signed, body=sending, stream=stream)
             except TransportError as failed:
                 if not failed.retryable:
                     raise
@@ -281,7 +286,8 @@ class S3Client:
         return self.request("HEAD", bucket, key)
 
     def _integrity(
-        self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str], query: Query = (), what: str
+        self, bucket: str, key: str, body: bytes | PrehashedBody, *, headers: Mapping[str, str], query: Query = (),
+        what: str,
     ) -> Response:
         """PUT a body with Content-MD5 and check the ETag answered; re-send a mismatch, then give up.
 
@@ -289,7 +295,7 @@ class S3Client:
         ``request``); the ETag check catches a server that stores them anyway. Not for SSE-KMS
         or SSE-C, whose ETag is not the MD5 of the body.
         """
-        digest = hashlib.md5(body).digest()
+        digest = hashlib.md5(body).digest() if isinstance(body, bytes) else body.md5
         sent = {**headers, "Content-MD5": base64.b64encode(digest).decode("ascii")}
         for attempt in range(RESENDS + 1):
             answer = self.request("PUT", bucket, key, query=query, body=body, headers=sent)
@@ -365,7 +371,7 @@ class S3Client:
     def create_multipart(self, bucket: str, key: str, *, headers: Mapping[str, str]) -> str:
         return xml.parse_upload_id(self.request("POST", bucket, key, query=[("uploads", "")], headers=headers).body)
 
-    def upload_part(self, bucket: str, key: str, *, upload_id: str, number: int, data: bytes) -> str:
+    def upload_part(self, bucket: str, key: str, *, upload_id: str, number: int, data: bytes | PrehashedBody) -> str:
         """→ the part's ETag (checked against the part's MD5 where the ETag is one)."""
         answer = self._integrity(
             bucket, key, data, headers={}, query=[("partNumber", str(number)), ("uploadId", upload_id)],

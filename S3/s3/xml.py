@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 
-from dateutil.parser import isoparse
-
 from S3.errors import ServerAnswerError
+from S3.identity.timestamps import parse_timestamp
 
 S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -86,7 +85,7 @@ def _int(node: ET.Element, path: str) -> int:
 def _date(node: ET.Element, path: str) -> datetime:
     text = _text(node, path, "1970-01-01T00:00:00Z")
     try:
-        return isoparse(text)
+        return parse_timestamp(text)
     except ValueError:
         raise MalformedAnswer(f"the endpoint answered <{path}>{text[:40]}</{path}>, not a date") from None
 

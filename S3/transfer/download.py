@@ -6,8 +6,11 @@ The first request asks for the first part only (an empty object, which has no
 byte 0 to ask for, answers 416: it is then fetched whole). An object stored in one
 piece (its ETag is the MD5 of the body) is then read on sequentially and its MD5
 checked; an object uploaded in parts (ETag ``…-N``) has its remaining ranges
-fetched in parallel and written in place, and is checked against the MD5 s3cmd
-stored in ``x-amz-meta-s3cmd-attrs`` by hashing the assembled file. A mismatch is
+fetched in parallel and written in place into the preallocated temporary file, and is
+checked against the MD5 s3cmd stored in ``x-amz-meta-s3cmd-attrs``: a thread hashes
+the file's bytes in order as soon as they are contiguous on disk (read back from the
+page cache while the later ranges still arrive), so little is left to hash once the
+last byte is in. A mismatch is
 downloaded once more, then fails with nothing left behind. A connection that drops
 mid-body resumes with a Range request from where it stopped.
 """
@@ -79,13 +82,85 @@ class _BackgroundDigest:
             self._thread.join()
 
 
+class _InOrderDigest:
+    """MD5 of a file whose ranges are written in parallel, taken in order as it fills.
+
+    Ranges report how far they have written (``wrote``); a thread reads back (page cache,
+    through one reused buffer) and hashes every byte below the point up to which the file
+    is contiguous, while the later ranges are still arriving."""
+
+    def __init__(self, fd: int, spans: list[tuple[int, int]]) -> None:
+        self._fd = fd
+        self._spans = sorted(spans)
+        self._written = {start: start for start, _ in self._spans}
+        self._total = self._spans[-1][1] + 1 if self._spans else 0
+        self._md5 = hashlib.md5()
+        self._changed = threading.Condition()
+        self._stopped = False
+        self._finished = False  # every range is done: hash what is contiguous, then end
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="md5-in-order", daemon=True)
+        self._thread.start()
+
+    def wrote(self, start: int, upto: int) -> None:
+        """The range beginning at ``start`` has its bytes up to ``upto`` (exclusive) on disk."""
+        with self._changed:
+            self._written[start] = upto
+            self._changed.notify()
+
+    def _contiguous(self) -> int:
+        for start, end in self._spans:
+            if self._written[start] <= end:
+                return self._written[start]
+        return self._total
+
+    def _run(self) -> None:
+        hashed = 0
+        buffer = memoryview(bytearray(CHUNK))
+        try:
+            while hashed < self._total:
+                with self._changed:
+                    while (ready := self._contiguous()) <= hashed and not (self._stopped or self._finished):
+                        self._changed.wait()
+                    if self._stopped or ready <= hashed:  # abandoned, or every write is in and a gap remains
+                        return
+                while hashed < ready:
+                    got = os.preadv(self._fd, [buffer[: min(CHUNK, ready - hashed)]], hashed)
+                    if got <= 0:
+                        raise OSError(f"the temporary file ended at byte {hashed}")
+                    self._md5.update(buffer[:got])
+                    hashed += got
+        except BaseException as failed:  # reported by hexdigest, in the downloading thread
+            self._failed = failed
+
+    def hexdigest(self) -> str:
+        """Once every range is done: the MD5 of the file's contiguous bytes (of a file with a gap,
+        of its bytes before the gap, which cannot match)."""
+        with self._changed:
+            self._finished = True
+            self._changed.notify()
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
+        return self._md5.hexdigest()
+
+    def close(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify()
+        self._thread.join()
+
+
 class _At:
     """A file-like that writes at a fixed, advancing offset (ranges written in parallel)."""
 
-    def __init__(self, fd: int, offset: int, stop: threading.Event | None = None) -> None:
+    def __init__(self, fd: int, offset: int, stop: threading.Event | None = None,
+                 digest: _InOrderDigest | None = None) -> None:
         self.fd = fd
         self.offset = offset
         self.stop = stop
+        self._start = offset
+        self._digest = digest
 
     def write(self, data: bytes) -> None:
         if self.stop is not None and self.stop.is_set():
@@ -95,6 +170,8 @@ class _At:
             written = os.pwrite(self.fd, view, self.offset)
             self.offset += written
             view = view[written:]
+        if self._digest is not None:
+            self._digest.wrote(self._start, self.offset)
 
 
 class _Mismatch(Exception):
@@ -201,10 +278,11 @@ def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes
             fetch.on_total(int(size))
     etag_md5 = _checkable_md5(first)
     expected = _expected_md5(first)
-    # hash while receiving when reading sequentially anyway; parallel ranges are hashed afterwards
+    # hash while receiving when reading sequentially anyway; parallel ranges are hashed in order as they land
     digest = _BackgroundDigest() if etag_md5 or (expected and fetch.workers <= 1) else None
     try:
-        received, got = _fetch_into(client, bucket, key, fd, out, fetch, first=first, digest=digest)
+        received, got = _fetch_into(client, bucket, key, fd, out, fetch, first=first, digest=digest,
+                                    verify=bool(expected))
     finally:
         if digest is not None:
             digest.close()
@@ -223,6 +301,7 @@ def _fetch_into(
     *,
     first: Response,
     digest: _BackgroundDigest | None,
+    verify: bool = False,
 ) -> tuple[int, str]:
     """→ (bytes received, MD5 of them from ``digest`` or "")."""
     span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
@@ -246,10 +325,11 @@ def _fetch_into(
     lock = threading.Lock()
     done = [0]
     stop = threading.Event()
+    in_order = _InOrderDigest(fd, [(0, first_end), *ranges]) if verify else None
 
     def one(span_: tuple[int, int], first_answer: Response | None = None) -> None:
-        count = _stream(client, bucket, key, _At(fd, span_[0], stop), start=span_[0], end=span_[1], fetch=fetch,
-                        first=first_answer)
+        out_at = _At(fd, span_[0], stop, in_order)
+        count = _stream(client, bucket, key, out_at, start=span_[0], end=span_[1], fetch=fetch, first=first_answer)
         with lock:
             done[0] += count
 
@@ -265,9 +345,11 @@ def _fetch_into(
         # wait for whole ranges to arrive: the ranges stop at their next write (``stop``) and the
         # process ends (S3.cli.main) as soon as the temporary file is removed.
         pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
+        if in_order is not None:
+            in_order.close()
         raise
     pool.shutdown(wait=True)
-    return done[0], ""
+    return done[0], in_order.hexdigest() if in_order is not None else ""
 
 
 def download_to_file(

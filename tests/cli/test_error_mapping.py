@@ -23,7 +23,7 @@ def raising(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Callable[..
             ctx.out("before the failure")
             raise problem
 
-        monkeypatch.setitem(commands.COMMANDS, "ls", handler)
+        monkeypatch.setattr(commands, "COMMANDS", {**commands.COMMANDS, "ls": handler})
         return run_cli(*args, "ls", env=env)
 
     return run

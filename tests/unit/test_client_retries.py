@@ -21,7 +21,7 @@ from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client, multipart_etag
 from S3.s3.errors import S3Error
 from S3.transport.errors import ConnectionFailed
-from S3.transport.http import RequestsTransport, TransportSettings
+from S3.transport.http import TransportSettings, Urllib3Transport
 from S3.transport.retry import RetryPolicy
 
 BUCKETS = (b'<?xml version="1.0"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
@@ -88,7 +88,7 @@ def make_client(host: str, provider, sleeps: list[float], *, retries: int = 5) -
     runtime = Runtime(env={}, sleep=sleeps.append, random=lambda: 0.5)
     return S3Client(
         endpoint=Endpoint(host, host, use_https=False),
-        transport=RequestsTransport(TransportSettings(read_timeout=5, connect_timeout=2)),
+        transport=Urllib3Transport(TransportSettings(read_timeout=5, connect_timeout=2)),
         credentials=RefreshingCredentials(provider),
         settings=ClientSettings(max_retries=retries),
         runtime=runtime,

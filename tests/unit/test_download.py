@@ -123,11 +123,11 @@ def test_servers_with_unusual_range_answers(objects, tmp_path: Path, mode: str) 
 
 def test_dropped_connection_resumes_from_where_it_stopped(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     host, state = objects
-    state.drop_first_body_after = 1_500_000  # one whole 1 MiB chunk arrives before the drop
+    state.drop_first_body_after = 1_500_000  # every byte before the drop is kept, none fetched twice
     dest = tmp_path / "out"
     download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=Fetch(part_size=8 << 20))
     assert dest.read_bytes() == DATA
-    assert state.ranges[1] == f"bytes=1048576-{len(DATA) - 1}"
+    assert state.ranges[1] == f"bytes=1500000-{len(DATA) - 1}"
 
 
 def test_dropped_connection_waits_before_resuming(objects, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -200,3 +200,37 @@ def test_stream_mismatch_says_the_bytes_are_already_out(objects) -> None:  # typ
     out = io.BytesIO()
     with pytest.raises(TransferError, match="already written to stdout"):
         download_to_stream(make_client(host, Generations(), []), "b", "k", out, fetch=FETCH)
+
+
+def test_parallel_ranges_are_hashed_as_they_land_not_read_back_afterwards(objects, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from S3.transfer import download
+
+    def no_second_pass(fd: int, size: int) -> str:
+        raise AssertionError("the assembled file was hashed again after the download")
+
+    monkeypatch.setattr(download, "_file_md5", no_second_pass)
+    host, state = objects
+    state.etag, state.attrs = MULTIPART, attrs_with(hashlib.md5(DATA).hexdigest())
+    dest = tmp_path / "out"
+    download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert dest.read_bytes() == DATA and len(state.ranges) == 4
+
+
+def test_in_order_digest_takes_ranges_finished_out_of_order(tmp_path: Path) -> None:
+    from S3.transfer.download import _At, _InOrderDigest
+
+    data = os.urandom(10_000)
+    spans = [(0, 2999), (3000, 5999), (6000, 9999)]
+    with open(tmp_path / "f", "w+b") as handle:
+        fd = handle.fileno()
+        os.ftruncate(fd, len(data))
+        digest = _InOrderDigest(fd, spans)
+        for start, end in reversed(spans):  # the last range lands first
+            writer = _At(fd, start, None, digest)
+            for at in range(start, end + 1, 1000):
+                writer.write(data[at:min(at + 1000, end + 1)])
+        assert digest.hexdigest() == hashlib.md5(data).hexdigest()
+        gap = _InOrderDigest(fd, spans)
+        _At(fd, 0, None, gap).write(data[:3000])
+        _At(fd, 6000, None, gap).write(data[6000:])
+        assert gap.hexdigest() == hashlib.md5(data[:3000]).hexdigest()  # a range never written: no hang, no match

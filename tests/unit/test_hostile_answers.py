@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import socket
+import ssl
 
 import pytest
-import requests
 import urllib3
 
 from S3 import ExitCodes
@@ -14,7 +14,7 @@ from S3.s3 import uri as s3uri
 from S3.s3 import xml
 from S3.s3.errors import S3Error
 from S3.transfer.chunking import MIB, part_size
-from S3.transport.errors import NameNotResolved
+from S3.transport.errors import ConnectionFailed, NameNotResolved, RequestTimedOut, TlsError
 from S3.transport.http import read_at_most, translate
 from tests.hostile_server import BOMB, HTML, XXE
 
@@ -84,9 +84,7 @@ def test_read_at_most_stops_reading() -> None:
 
 def test_name_resolution_failure_is_one_line_and_not_retried() -> None:
     cause = urllib3.exceptions.NameResolutionError("nohost.invalid", None, socket.gaierror(-2, "Name or service not known"))  # type: ignore[arg-type]
-    failed = requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/", cause))  # type: ignore[arg-type]
-    failed.__context__ = cause
-    error = translate(failed, "http://nohost.invalid:8080/b/k")
+    error = translate(cause, "http://nohost.invalid:8080/b/k")  # what urllib3 raises with retries=False
     assert isinstance(error, NameNotResolved)
     assert str(error) == "Could not resolve host 'nohost.invalid': check host_base / --host"
     assert not error.retryable
@@ -122,8 +120,7 @@ def test_unresolvable_proxy_is_named_as_the_proxy() -> None:
         host = "proxy.invalid"
 
     cause = urllib3.exceptions.NameResolutionError("proxy.invalid", Conn(), socket.gaierror(-2, "unknown"))  # type: ignore[arg-type]
-    failed = requests.exceptions.ProxyError(urllib3.exceptions.MaxRetryError(None, "/", cause))  # type: ignore[arg-type]
-    failed.__context__ = cause
+    failed = urllib3.exceptions.ProxyError("Unable to connect to proxy", cause)
     error = translate(failed, "https://s3.example.com/b/k")
     assert str(error) == "Could not resolve proxy host 'proxy.invalid': check proxy_host / HTTPS_PROXY"
 
@@ -140,3 +137,25 @@ def test_bucket_list_with_a_bad_date_is_a_malformed_answer() -> None:
     body = b"<ListAllMyBucketsResult><Buckets><Bucket><Name>b</Name><CreationDate>x</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>"
     with pytest.raises(xml.MalformedAnswer, match="not a date"):
         xml.parse_buckets(body)
+
+
+@pytest.mark.parametrize(
+    ("failed", "kind", "text"),
+    [
+        (urllib3.exceptions.ReadTimeoutError(None, "/", "read timed out"), RequestTimedOut, "timed out (ReadTimeout)"),  # type: ignore[arg-type]
+        (urllib3.exceptions.ConnectTimeoutError(None, "timed out"), RequestTimedOut, "timed out (ConnectTimeout)"),
+        (urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset by peer")),
+         ConnectionFailed, "failed: ('Connection aborted.', ConnectionResetError(104, 'reset by peer'))"),
+        (urllib3.exceptions.SSLError(ssl.SSLCertVerificationError(1, "bad")), TlsError, "TLS problem"),
+    ],
+)
+def test_urllib3_failures_become_our_transport_errors(failed: Exception, kind: type, text: str) -> None:
+    error = translate(failed, "http://127.0.0.1:1/b/k")
+    assert type(error) is kind and text in str(error)
+
+
+def test_refused_connection_is_exit_111() -> None:
+    cause = urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection")  # type: ignore[arg-type]
+    cause.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    error = translate(cause, "http://127.0.0.1:1/b/k")
+    assert isinstance(error, ConnectionFailed) and error.refused and not isinstance(error, RequestTimedOut)

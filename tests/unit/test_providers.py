@@ -1,4 +1,4 @@
-"""Every credential source against scripted endpoints (``responses``): the happy path,
+"""Every credential source against scripted endpoints (a fake ``HttpClient``): the happy path,
 each fault (timeouts, 500s, throttling, malformed XML/JSON, each STS error code),
 and no secret in any error message or log line."""
 
@@ -11,8 +11,6 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
 import pytest
-import requests
-import responses
 
 from S3.credentials.chain import ProviderChain
 from S3.credentials.container import ContainerProvider
@@ -24,7 +22,12 @@ from S3.credentials.web_identity import WebIdentityProvider
 from S3.identity.errors import CredentialsError
 from S3.runtime import Runtime
 from S3.sts.errors import StsThrottled
-from S3.transport.http import RequestsTransport, TransportSettings
+from S3.transport.errors import ConnectionFailed, RequestTimedOut
+from tests.scripted_http import ScriptedHttp
+
+# The providers talk to an ``HttpClient``; this one answers from a script, as ``responses`` did
+# for requests (the transport itself is exercised end to end against loopback servers).
+responses = ScriptedHttp()
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 ROLE = "arn:aws:iam::111122223333:role/backup"
@@ -62,7 +65,7 @@ class Files:
 
 
 def make_ctx(env: dict[str, str], files: dict[str, str | Exception] | None = None, **extra) -> ProviderContext:  # type: ignore[no-untyped-def]
-    transport = RequestsTransport(TransportSettings(read_timeout=2, connect_timeout=1))
+    transport = responses
     runtime = Runtime(env=env, clock=lambda: NOW, sleep=lambda s: None, random=lambda: 0.5)
     reader = Files(files or {})  # profile files and token files alike
     return ProviderContext(runtime=runtime, sts_http=lambda: transport, metadata_http=lambda: transport,
@@ -119,7 +122,7 @@ def test_sts_transient_failures_are_retried() -> None:
     responses.post(STS_URL, status=400, body=sts_error("IDPCommunicationError"))
     responses.post(STS_URL, status=400, body=sts_error("Throttling"))
     responses.post(STS_URL, status=503, body="unavailable")
-    responses.post(STS_URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
+    responses.post(STS_URL, body=RequestTimedOut("connect timed out"))
     responses.post(STS_URL, body=sts_ok())
     assert WebIdentityProvider(make_ctx(IRSA_ENV, {"/var/run/token": TOKEN})).load().access_key == "ASIATEST"
     assert len(responses.calls) == 5
@@ -139,7 +142,7 @@ def test_sts_throttling_until_the_retries_run_out_is_temporary_not_a_config_erro
 @responses.activate
 def test_sts_unreachable_after_retries_names_the_endpoint() -> None:
     for _ in range(5):
-        responses.post(STS_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+        responses.post(STS_URL, body=RequestTimedOut("read timed out"))
     with pytest.raises(CredentialsError) as caught:
         WebIdentityProvider(make_ctx(IRSA_ENV, {"/var/run/token": TOKEN})).load()
     assert "STS at https://sts.eu-west-1.amazonaws.com is unreachable after 5 attempts" in str(caught.value)
@@ -297,8 +300,8 @@ def test_imds_expired_credentials_are_extended_with_a_warning(caplog) -> None:  
 
 @responses.activate
 def test_imds_unreachable_or_roleless_or_disabled_is_not_configured() -> None:
-    responses.put(f"{IMDS}/latest/api/token", body=requests.exceptions.ConnectTimeout("timeout"))
-    responses.put(f"{IMDS}/latest/api/token", body=requests.exceptions.ConnectTimeout("timeout"))
+    responses.put(f"{IMDS}/latest/api/token", body=RequestTimedOut("timeout"))
+    responses.put(f"{IMDS}/latest/api/token", body=RequestTimedOut("timeout"))
     with pytest.raises(CredentialsNotLoaded, match="not reachable at http://169.254.169.254.*HttpPutResponseHopLimit"):
         ImdsProvider(make_ctx({})).load()
     with pytest.raises(CredentialsNotLoaded, match="disabled"):
@@ -325,7 +328,7 @@ def test_imds_waits_before_trying_again() -> None:
 @responses.activate
 def test_container_agent_is_asked_again_after_a_jittered_wait() -> None:
     responses.get(AGENT, status=503, body="agent restarting")
-    responses.get(AGENT, body=requests.exceptions.ConnectionError("refused"))
+    responses.get(AGENT, body=ConnectionFailed("Connection refused by the agent", url=AGENT, refused=True))
     responses.get(AGENT, body=agent_body())
     sleeps: list[float] = []
     ctx = make_ctx(POD_ENV, {"/var/run/pod-token": TOKEN})

@@ -3,9 +3,13 @@ a failed part aborts the upload, memory is bounded by the parts in flight."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import threading
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +17,8 @@ from S3.transfer.upload import UploadPlan, upload_file, upload_stream
 
 
 class FakeClient:
+    endpoint = SimpleNamespace(use_https=False)
+
     def __init__(self, *, fail_part: int | None = None) -> None:
         self.lock = threading.Lock()
         self.parts: dict[int, bytes] = {}
@@ -21,9 +27,15 @@ class FakeClient:
         self.completed: list[tuple[int, str]] | None = None
         self.aborted = False
         self.fail_part = fail_part
+        self.fail_create = False
+        self.digests: dict[int, bytes] = {}
+        self.sha256: dict[int, str] = {}
         self.part4_done = threading.Event()
 
     def create_multipart(self, bucket, key, *, headers):  # type: ignore[no-untyped-def]
+        self.created_headers = dict(headers)
+        if self.fail_create:
+            raise RuntimeError("create failed")
         return "upload-1"
 
     def upload_part(self, bucket, key, *, upload_id, number, data):  # type: ignore[no-untyped-def]
@@ -38,7 +50,10 @@ class FakeClient:
                 # refill as each quick part finishes rather than in batches
                 assert self.part4_done.wait(timeout=5), "part 4 never started while part 1 was running"
             with self.lock:
-                self.parts[number] = data
+                self.parts[number] = data if isinstance(data, bytes) else data.reader().read()
+                if not isinstance(data, bytes):
+                    self.digests[number] = data.md5
+                    self.sha256[number] = data.sha256
             if number == 4:
                 self.part4_done.set()
             return f'"etag-{number}"'
@@ -55,6 +70,7 @@ class FakeClient:
 
     def put_object(self, bucket, key, data, *, headers):  # type: ignore[no-untyped-def]
         self.parts[0] = data
+        self.put_headers = dict(headers)
 
 
 PLAN = UploadPlan(bucket="b", key="k", headers={}, part_size=10, workers=2)
@@ -128,3 +144,96 @@ def test_complete_gets_the_part_etags_in_order_to_check_the_final_etag(tmp_path:
     client = FakeClient()
     upload_file(client, str(source), PLAN)  # type: ignore[arg-type]
     assert client.part_etags == ["etag-1", "etag-2", "etag-3", "etag-4"]
+
+
+ATTRS = replace(PLAN, with_md5=lambda md5: {"x-amz-meta-s3cmd-attrs": f"md5:{md5}"})
+
+
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 35])
+def test_whole_file_md5_goes_with_the_upload_and_parts_carry_their_own(tmp_path: Path, size: int) -> None:
+    data = os.urandom(size)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    client = FakeClient()
+    client.part4_done.set()
+    assert upload_file(client, str(path), ATTRS) == size  # type: ignore[arg-type]
+    wanted = {"x-amz-meta-s3cmd-attrs": f"md5:{hashlib.md5(data).hexdigest()}"}
+    if size <= PLAN.part_size:
+        assert client.put_headers == wanted and client.parts == {0: data}
+    else:
+        assert client.created_headers == wanted
+        assert b"".join(client.parts[n] for n in sorted(client.parts)) == data
+        assert all(client.digests[n] == hashlib.md5(client.parts[n]).digest() for n in client.parts)
+
+
+def test_failed_initiation_sends_no_part_and_aborts_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(os.urandom(100))
+    client = FakeClient()
+    client.fail_create = True
+    with pytest.raises(RuntimeError, match="create failed"):
+        upload_file(client, str(path), ATTRS)  # type: ignore[arg-type]
+    assert client.parts == {} and not client.aborted and client.completed is None
+
+
+def test_failed_part_after_a_late_initiation_aborts_it(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(os.urandom(100))
+    client = FakeClient(fail_part=3)
+    client.part4_done.set()
+    with pytest.raises(RuntimeError, match="part failed"):
+        upload_file(client, str(path), ATTRS)  # type: ignore[arg-type]
+    assert client.aborted and client.completed is None
+
+
+def test_part_memory_is_not_held_whatever_the_part_size(tmp_path: Path) -> None:
+    from S3.transfer.upload import FilePart, digest_part
+
+    path = tmp_path / "f"
+    path.write_bytes(b"abc" * 1000)
+    with open(path, "rb") as handle:
+        part = digest_part(handle.fileno(), 3, 2997)
+        assert isinstance(part, FilePart) and len(part) == 2997 and not hasattr(part, "data")
+        assert part.md5 == hashlib.md5((b"abc" * 1000)[3:]).digest()
+        assert part.sha256 == hashlib.sha256((b"abc" * 1000)[3:]).hexdigest()
+        assert part.reader().read() == part.reader().read() == (b"abc" * 1000)[3:]  # afresh for each attempt
+
+
+@pytest.mark.parametrize(("https", "sign", "signed"), [(False, None, True), (True, None, False), (True, True, True)])
+def test_parts_are_signed_over_http_and_unsigned_over_https(tmp_path: Path, https: bool, sign: bool | None,
+                                                            signed: bool) -> None:
+    data = os.urandom(35)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    client = FakeClient()
+    client.endpoint = SimpleNamespace(use_https=https)  # type: ignore[assignment]
+    client.part4_done.set()
+    upload_file(client, str(path), replace(PLAN, sign_payload=sign))  # type: ignore[arg-type]
+    for number, part in client.parts.items():
+        assert client.sha256[number] == (hashlib.sha256(part).hexdigest() if signed else "")
+
+
+@pytest.mark.parametrize("size", [0, 1, 2048, 2049, 10, 11])
+def test_read_local_opens_once_and_gives_head_md5_and_body(tmp_path: Path, monkeypatch, size: int) -> None:  # type: ignore[no-untyped-def]
+    import builtins
+
+    from S3.transfer.upload import read_local
+
+    data = os.urandom(size)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    opened: list[str] = []
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda file, *a, **k: opened.append(str(file)) or real_open(file, *a, **k))
+    local = read_local(str(path), whole_up_to=10 if size in (10, 11) else 4096)
+    client = FakeClient()
+    client.part4_done.set()
+    sent = upload_file(client, str(path), ATTRS, local=local)  # type: ignore[arg-type]
+    assert local.head == data[:2048] and local.stat.st_size == size
+    if size == 11:  # over the limit: no body, the upload reads the file itself (multipart)
+        assert local.body is None and local.md5 == "" and len(opened) == 2
+        assert b"".join(client.parts[n] for n in sorted(client.parts)) == data
+    else:
+        assert local.body == data and local.md5 == hashlib.md5(data).hexdigest()
+        assert opened == [str(path)] and client.parts == {0: data} and sent == size
+        assert client.put_headers == {"x-amz-meta-s3cmd-attrs": f"md5:{local.md5}"}

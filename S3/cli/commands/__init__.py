@@ -2,81 +2,89 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from S3.cli.commands import (  # bucket and object settings
-    acl,
-    bucket_settings,
-    buckets,
-    cloudfront,
-    copy,
-    get,
-    info,
-    lifecycle,
-    listing,
-    notification,
-    put,
-    remove,
-    signurl,
-    tagging,
-    website,
-    whoami,
-)
-from S3.cli.context import Context
+if TYPE_CHECKING:
+    from S3.cli.context import Context
 
-Command = Callable[[Context, list[str]], int]
+Command = Callable[["Context", list[str]], int]
 
-COMMANDS: dict[str, Command] = {
-    "mb": buckets.make_bucket,
-    "rb": buckets.remove_bucket,
-    "ls": listing.ls,
-    "la": listing.la,
-    "du": listing.du,
-    "put": put.put,
-    "get": get.get,
-    "del": remove.delete,
-    "rm": remove.delete,
-    "cp": copy.cp,
-    "mv": copy.mv,
-    "modify": copy.modify,
-    "info": info.info,
-    "signurl": signurl.signurl,
+# name → (module under S3.cli.commands, function). A run imports only the module of the command
+# it runs: importing all of them (libmagic, STS, copy) cost ~60 ms of start-up for any command.
+_TABLE: dict[str, tuple[str, str]] = {
+    "mb": ("buckets", "make_bucket"),
+    "rb": ("buckets", "remove_bucket"),
+    "ls": ("listing", "ls"),
+    "la": ("listing", "la"),
+    "du": ("listing", "du"),
+    "put": ("put", "put"),
+    "get": ("get", "get"),
+    "del": ("remove", "delete"),
+    "rm": ("remove", "delete"),
+    "cp": ("copy", "cp"),
+    "mv": ("copy", "mv"),
+    "modify": ("copy", "modify"),
+    "info": ("info", "info"),
+    "signurl": ("signurl", "signurl"),
     # CloudFront
-    "cflist": cloudfront.cfinfo,  # as upstream: cflist with arguments is cfinfo
-    "cfinfo": cloudfront.cfinfo,
-    "cfcreate": cloudfront.cfcreate,
-    "cfdelete": cloudfront.cfdelete,
-    "cfmodify": cloudfront.cfmodify,
-    "cfinval": cloudfront.cfinval,
-    "cfinvalinfo": cloudfront.cfinvalinfo,
-    "whoami": whoami.whoami,
+    "cflist": ("cloudfront", "cfinfo"),  # as upstream: cflist with arguments is cfinfo
+    "cfinfo": ("cloudfront", "cfinfo"),
+    "cfcreate": ("cloudfront", "cfcreate"),
+    "cfdelete": ("cloudfront", "cfdelete"),
+    "cfmodify": ("cloudfront", "cfmodify"),
+    "cfinval": ("cloudfront", "cfinval"),
+    "cfinvalinfo": ("cloudfront", "cfinvalinfo"),
+    "whoami": ("whoami", "whoami"),
     # bucket and object settings
-    "setacl": acl.setacl,
-    "setversioning": bucket_settings.setversioning,
-    "setownership": bucket_settings.setownership,
-    "setblockpublicaccess": bucket_settings.setblockpublicaccess,
-    "setobjectlegalhold": bucket_settings.setobjectlegalhold,
-    "setobjectretention": bucket_settings.setobjectretention,
-    "setpolicy": bucket_settings.setpolicy,
-    "delpolicy": bucket_settings.delpolicy,
-    "setcors": bucket_settings.setcors,
-    "delcors": bucket_settings.delcors,
-    "payer": bucket_settings.payer,
-    "accesslog": bucket_settings.accesslog,
-    "settagging": tagging.settagging,
-    "gettagging": tagging.gettagging,
-    "deltagging": tagging.deltagging,
-    "ws-create": website.ws_create,
-    "ws-delete": website.ws_delete,
-    "ws-info": website.ws_info,
-    "expire": lifecycle.expire,
-    "setlifecycle": lifecycle.setlifecycle,
-    "getlifecycle": lifecycle.getlifecycle,
-    "dellifecycle": lifecycle.dellifecycle,
-    "setnotification": notification.setnotification,
-    "getnotification": notification.getnotification,
-    "delnotification": notification.delnotification,
+    "setacl": ("acl", "setacl"),
+    "setversioning": ("bucket_settings", "setversioning"),
+    "setownership": ("bucket_settings", "setownership"),
+    "setblockpublicaccess": ("bucket_settings", "setblockpublicaccess"),
+    "setobjectlegalhold": ("bucket_settings", "setobjectlegalhold"),
+    "setobjectretention": ("bucket_settings", "setobjectretention"),
+    "setpolicy": ("bucket_settings", "setpolicy"),
+    "delpolicy": ("bucket_settings", "delpolicy"),
+    "setcors": ("bucket_settings", "setcors"),
+    "delcors": ("bucket_settings", "delcors"),
+    "payer": ("bucket_settings", "payer"),
+    "accesslog": ("bucket_settings", "accesslog"),
+    "settagging": ("tagging", "settagging"),
+    "gettagging": ("tagging", "gettagging"),
+    "deltagging": ("tagging", "deltagging"),
+    "ws-create": ("website", "ws_create"),
+    "ws-delete": ("website", "ws_delete"),
+    "ws-info": ("website", "ws_info"),
+    "expire": ("lifecycle", "expire"),
+    "setlifecycle": ("lifecycle", "setlifecycle"),
+    "getlifecycle": ("lifecycle", "getlifecycle"),
+    "dellifecycle": ("lifecycle", "dellifecycle"),
+    "setnotification": ("notification", "setnotification"),
+    "getnotification": ("notification", "getnotification"),
+    "delnotification": ("notification", "delnotification"),
 }
+
+
+class _LazyCommands(Mapping[str, Command]):
+    """The dispatch table; a command's module is imported when the command is looked up."""
+
+    def __init__(self, table: Mapping[str, tuple[str, str]]) -> None:
+        self._table = table
+
+    def __getitem__(self, name: str) -> Command:
+        module, function = self._table[name]
+        command: Command = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return command
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+COMMANDS: Mapping[str, Command] = _LazyCommands(_TABLE)
 
 HELP: list[tuple[str, str]] = [
     ("Make bucket", "s3cmd mb s3://BUCKET"),

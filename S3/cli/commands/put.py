@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -110,14 +109,6 @@ def _join(prefix: str, relative: str) -> str:
     return prefix + relative
 
 
-def _file_md5(path: str) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str) -> str:
     cfg = ctx.config
     try:
@@ -126,12 +117,12 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
             head = handle.read(2048)
         headers = dict(shared)
         headers.setdefault("Content-Type", guess_mime(cfg, path, head))
-        if cfg.preserve_attrs:
-            headers[attrs.HEADER] = attrs.encode(st, _file_md5(path))
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     log.info(f"Sending file '{path}', please wait...")
     plan = _plan(ctx, target, headers, st.st_size)
+    if cfg.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
+        plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
     label = f"upload: '{path}' -> '{target}'"
     meter: Meter | None = None
     if plan.multipart and st.st_size > plan.part_size:
