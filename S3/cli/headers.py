@@ -7,6 +7,7 @@ import mimetypes
 from typing import Any
 
 from S3.Config import parse_header_list
+from S3.settings.model import Settings
 
 try:  # optional: better MIME detection when libmagic is present
     import magic as _magic
@@ -34,6 +35,16 @@ def object_headers(config: Any, options: Any) -> dict[str, str]:
     """Headers shared by every upload/copy of this run (not the per-file ones)."""
     headers: dict[str, str] = dict(config.extra_headers)
     headers.update(parse_header_list(list(options.add_header or []), origin="--add-header"))
+    return _storage_headers(config, headers)
+
+
+def upload_headers(settings: Settings) -> dict[str, str]:
+    """``object_headers`` from the run's ``Settings`` (whose ``extra_headers`` already hold ``--add-header``)."""
+    return _storage_headers(settings, dict(settings.extra_headers))
+
+
+def _storage_headers(config: Any, headers: dict[str, str]) -> dict[str, str]:
+    """ACL, storage class and encryption (``Config`` and ``Settings`` name these options alike)."""
     if config.acl_public:
         headers["x-amz-acl"] = "public-read"
     if config.storage_class:

@@ -44,7 +44,8 @@ def load_config(options: argparse.Namespace, env: Mapping[str, str]) -> Config:
 
 
 _CLI_ONLY = ("add_header", "remove_header", "exclude", "exclude_from", "rexclude", "rexclude_from", "include",
-             "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet")
+             "include_from", "rinclude", "rinclude_from", "files_from", "profile", "quiet",
+             "check_md5")
 
 
 def cli_only(options: argparse.Namespace) -> dict[str, object]:

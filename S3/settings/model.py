@@ -136,6 +136,7 @@ class Settings:
     files_from: tuple[str, ...] = field(default=(), metadata={"cli": True})
     profile: str = field(default="", metadata={"cli": True})
     quiet: bool = field(default=False, metadata={"cli": True})
+    check_md5: bool = field(default=True, metadata={"cli": True})  # sync: --no-check-md5 compares sizes only
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -175,7 +176,7 @@ def build(values: Mapping[str, Any], *, cli: Mapping[str, Any]) -> Settings:
     for name in _LISTS:
         if cli.get(name):
             given[name] = tuple(cli[name])
-    for name in ("profile", "quiet", "acl_public"):
+    for name in ("profile", "quiet", "acl_public", "check_md5"):
         if cli.get(name) is not None:
             given[name] = cli[name]
     if cli.get("extra_headers"):

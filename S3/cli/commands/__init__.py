@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl, whoami
+from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl, sync, whoami
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]
@@ -25,6 +25,7 @@ COMMANDS: dict[str, Command] = {
     "info": info.info,
     "signurl": signurl.signurl,
     "whoami": whoami.whoami,
+    "sync": sync.sync,
 }
 
 HELP: list[tuple[str, str]] = [
@@ -32,6 +33,9 @@ HELP: list[tuple[str, str]] = [
     ("Remove bucket", "s3cmd rb s3://BUCKET"),
     ("List objects or buckets", "s3cmd ls [s3://BUCKET[/PREFIX]]"),
     ("List all object in all buckets", "s3cmd la "),
+    ("Synchronize a directory tree to S3 (checks files freshness using size and md5 checksum, unless overridden "
+     "by options, see below)", "s3cmd sync LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or "
+     "s3://BUCKET[/PREFIX] s3://BUCKET[/PREFIX]"),
     ("Put file into bucket", "s3cmd put FILE [FILE...] s3://BUCKET[/PREFIX]"),
     ("Get file from bucket", "s3cmd get s3://BUCKET/OBJECT LOCAL_FILE"),
     ("Delete file from bucket", "s3cmd del s3://BUCKET/OBJECT"),
