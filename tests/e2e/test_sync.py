@@ -264,3 +264,26 @@ def test_remote_to_remote(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type:
     assert _keys(s3, bucket, "dd/") == {"dd/m": b"da/m", "dd/n/o": b"da/n/o"}
     again = s3cmd("sync", f"s3://{bucket}/da/", f"s3://{bucket}/dd/")
     assert again.stdout.splitlines() == ["Summary: 0 source files to copy, 0 files at destination to delete"]
+
+
+def test_put_recursive_uses_the_sync_walk(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    """put -r sends in key order and prunes excluded directories, as s3cmd 2.4.0 does."""
+    _tree(s3cmd.home / "pr", {"a-b/x": b"1", "a/b": b"2", "sub/g": b"3", "x/sub/h": b"4", "top": b"5"})
+    result = s3cmd("put", "-r", "--exclude", "sub/", "pr/", f"s3://{bucket}/pr/")
+    assert result.rc == 0, result.output
+    assert _lines(result.stdout) == [
+        f"upload: 'pr/a-b/x' -> 's3://{bucket}/pr/a-b/x' (SPEED) [1 of 3]",
+        f"upload: 'pr/a/b' -> 's3://{bucket}/pr/a/b' (SPEED) [2 of 3]",
+        f"upload: 'pr/top' -> 's3://{bucket}/pr/top' (SPEED) [3 of 3]",
+    ]
+    assert set(_keys(s3, bucket)) == {"pr/a-b/x", "pr/a/b", "pr/top"}
+
+
+def test_get_recursive_runs_concurrently_in_order(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    for number in range(12):
+        s3.put_object(Bucket=bucket, Key=f"g/{number:02d}", Body=b"x" * number)
+    result = s3cmd("get", "-r", "--parallel=4", f"s3://{bucket}/g/", "out/")
+    assert result.rc == 0, result.output
+    assert [line.split(" (")[0] for line in result.stdout.splitlines()] == [
+        f"download: 's3://{bucket}/g/{n:02d}' -> 'out/{n:02d}'" for n in range(12)]
+    assert _files(s3cmd.home / "out") == {f"{n:02d}": b"x" * n for n in range(12)}

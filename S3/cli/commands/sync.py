@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from S3 import ExitCodes
 from S3.cli.commands.common import relative_key
+from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, upload_headers
 from S3.errors import LocalFileError, ParameterError
@@ -29,10 +30,7 @@ from S3.sync.execute import ActionSpool, Executor, Job
 from S3.sync.local import (
     Filters,
     LocalTree,
-    Notice,
-    NoticeKind,
     Unlisted,
-    build_filters,
     local_entries,
     read_patterns,
     source_root,
@@ -81,7 +79,7 @@ def sync(ctx: Context, args: list[str]) -> int:
     if any(remote) != all(remote):
         raise ParameterError("Sources must all be local files or all be s3:// URIs.")
     executor = Executor(workers=settings.parallel_transfers, report=lambda job, result: job.subject(result))
-    filters = _filters(settings)
+    filters = filters_from(settings)
     if not any(remote) and s3uri.is_s3_uri(target):
         direction = _local_to_remote(ctx, sources, s3uri.parse_bucket(target), filters, executor)
     elif all(remote) and len(sources) == 1 and not s3uri.is_s3_uri(target):
@@ -240,13 +238,6 @@ def _report(ctx: Context, line: Callable[[Result], str], failure: Callable[[Resu
 # -- filters and notices -----------------------------------------------------------------------
 
 
-def _filters(settings: Settings) -> Filters:
-    return build_filters(exclude=settings.exclude, include=settings.include, rexclude=settings.rexclude,
-                         rinclude=settings.rinclude, exclude_from=settings.exclude_from,
-                         include_from=settings.include_from, rexclude_from=settings.rexclude_from,
-                         rinclude_from=settings.rinclude_from)
-
-
 def _files_from(settings: Settings) -> frozenset[str] | None:
     """The keys ``--files-from`` names (relative to the source directory), or None without it."""
     if not settings.files_from:
@@ -255,21 +246,6 @@ def _files_from(settings: Settings) -> frozenset[str] | None:
     for path in settings.files_from:
         names.update(os.path.normpath(line).lstrip("/") for line in read_patterns(path))
     return frozenset(names)
-
-
-def _notices(ctx: Context, executor: Executor) -> Callable[[Notice], None]:
-    def on_notice(notice: Notice) -> None:
-        if notice.kind is NoticeKind.SYMLINK_SKIPPED:
-            log.warning(f"Skipping over symbolic link: {notice.display}")
-        elif notice.kind is NoticeKind.SYMLINK_LOOP:
-            log.warning(f"Skipping recursively symlinked directory {notice.detail}")
-        elif notice.kind is NoticeKind.EXCLUDED and ctx.settings.dry_run:
-            ctx.out(f"exclude: {notice.path}")
-        elif notice.kind.failure:
-            log.warning(f"Skipping '{notice.display}': {notice.detail or notice.kind.value}; not sent")
-            executor.fail(ExitCodes.EX_PARTIAL)
-
-    return on_notice
 
 
 def _ancestor_excluded(filters: Filters) -> Callable[[str], bool]:
@@ -295,7 +271,7 @@ def _local_to_remote(
     cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
     client = ctx.client()
     stream: Stream = local_entries(sources, filters=filters, follow_symlinks=settings.follow_symlinks,
-                                   on_notice=_notices(ctx, executor))
+                                   on_notice=notice_reporter(ctx, executor.fail))
     allowed = _files_from(settings)
     trees = [LocalTree(*source_root(source), filters) for source in sources if os.path.isdir(source)]
 
