@@ -13,7 +13,7 @@ import threading
 import traceback
 from collections.abc import Mapping, Sequence
 
-from S3 import ExitCodes, PkgInfo
+from S3 import ExitCodes, PkgInfo, atomic
 from S3.cli import parser as cli_parser
 from S3.Config import Config, default_config_path
 from S3.errors import S3cmdError, UsageError
@@ -125,9 +125,11 @@ def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
         log.error(str(problem))
         return problem.exit_code
     except KeyboardInterrupt:
+        atomic.remove_unfinished()
         sys.stderr.write("\nERROR: Interrupted by the user (Ctrl-C)\n")
         return ExitCodes.EX_BREAK
     except Terminated:
+        atomic.remove_unfinished()
         sys.stderr.write("ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n")
         return ExitCodes._EX_SIGNAL + signal.SIGTERM
     except BrokenPipeError:

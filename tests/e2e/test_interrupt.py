@@ -96,10 +96,12 @@ def test_multipart_put_interrupted(tmp_path: Path, trickle: TrickleServer, signu
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 @pytest.mark.parametrize("trickle", ["0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef-8"],
                          indirect=True, ids=["single", "multipart"])
-def test_sync_down_interrupted(tmp_path: Path, trickle: TrickleServer, signum: signal.Signals) -> None:
+@pytest.mark.parametrize("chunk_mb", [8, 100], ids=["inline", "worker"])  # 100: the object goes to a pool worker
+def test_sync_down_interrupted(tmp_path: Path, trickle: TrickleServer, signum: signal.Signals, chunk_mb: int) -> None:
     work = tmp_path / "work"
     (work / "dn").mkdir(parents=True)
-    proc = _start(work, _config(tmp_path, trickle, "multipart_chunk_size_mb = 8"), "sync", "s3://bkt/", "dn/")
+    proc = _start(work, _config(tmp_path, trickle, f"multipart_chunk_size_mb = {chunk_mb}"), "sync", "s3://bkt/",
+                  "dn/")
     _wait_for(lambda: any(p.stat().st_size > 0 for p in (work / "dn").iterdir()), proc)
     rc, took, err = _interrupt(proc, signum)
     assert rc == EXIT[signum], err
