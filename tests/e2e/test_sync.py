@@ -287,3 +287,35 @@ def test_get_recursive_runs_concurrently_in_order(s3cmd: S3cmdRunner, bucket: st
     assert [line.split(" (")[0] for line in result.stdout.splitlines()] == [
         f"download: 's3://{bucket}/g/{n:02d}' -> 'out/{n:02d}'" for n in range(12)]
     assert _files(s3cmd.home / "out") == {f"{n:02d}": b"x" * n for n in range(12)}
+
+
+def test_keep_dirs_sends_directories_as_folder_markers(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    kd = s3cmd.home / "kd"
+    (kd / "empty").mkdir(parents=True)
+    _tree(kd, {"full/f": b"1"})
+    (kd / "full" / "inner").mkdir()
+    result = s3cmd("sync", "--keep-dirs", "kd/", f"s3://{bucket}/kd/")
+    assert result.rc == 0, result.output
+    assert [line.split(" (")[0] for line in result.stdout.splitlines()[:-1]] == [
+        f"upload: 'kd/empty' -> 's3://{bucket}/kd/empty/'",
+        f"upload: 'kd/full' -> 's3://{bucket}/kd/full/'",
+        f"upload: 'kd/full/f' -> 's3://{bucket}/kd/full/f'",
+        f"upload: 'kd/full/inner' -> 's3://{bucket}/kd/full/inner/'",
+    ]
+    assert _keys(s3, bucket) == {"kd/empty/": b"", "kd/full/": b"", "kd/full/f": b"1", "kd/full/inner/": b""}
+    again = s3cmd("sync", "--keep-dirs", "kd/", f"s3://{bucket}/kd/")
+    assert again.rc == 0 and again.stdout == "", again.output
+    down = s3cmd("sync", f"s3://{bucket}/kd/", "dkd/")
+    assert down.rc == 0, down.output
+    assert (s3cmd.home / "dkd" / "empty").is_dir() and (s3cmd.home / "dkd" / "full" / "inner").is_dir()
+
+
+def test_delay_updates_sends_new_files_first(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    src = _tree(s3cmd.home / "src", {"a": b"1", "c": b"3"})
+    assert s3cmd("sync", "src/", f"s3://{bucket}/u/").rc == 0
+    _tree(src, {"a": b"11", "b": b"2", "c": b"33", "d": b"4"})
+    result = s3cmd("sync", "--delay-updates", "src/", f"s3://{bucket}/u/")
+    assert result.rc == 0, result.output
+    assert [line.split(" ->")[0] for line in result.stdout.splitlines()[:-1]] == [
+        "upload: 'src/b'", "upload: 'src/d'", "upload: 'src/a'", "upload: 'src/c'"]
+    assert _keys(s3, bucket) == {"u/a": b"11", "u/b": b"2", "u/c": b"33", "u/d": b"4"}

@@ -11,6 +11,7 @@ not lose the old copy of what it could not replace. Reads ``--cache-file`` and t
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from S3.cli.commands.common import relative_key
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, upload_headers
-from S3.errors import LocalFileError, ParameterError
+from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
@@ -271,7 +272,7 @@ def _local_to_remote(
     cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
     client = ctx.client()
     stream: Stream = local_entries(sources, filters=filters, follow_symlinks=settings.follow_symlinks,
-                                   on_notice=notice_reporter(ctx, executor.fail))
+                                   keep_dirs=settings.keep_dirs, on_notice=notice_reporter(ctx, executor.fail))
     allowed = _files_from(settings)
     trees = [LocalTree(*source_root(source), filters) for source in sources if os.path.isdir(source)]
 
@@ -338,6 +339,8 @@ def _renamed(entry: LocalEntry | Unlisted, key: str) -> LocalEntry | Unlisted:
 def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[str, str], cache: Md5Cache) -> Result:
     settings = ctx.settings
     headers = dict(shared)
+    if stat.S_ISDIR(entry.mode):  # --keep-dirs: the directory as an empty 'dir/' object
+        return _folder_marker(ctx, target, headers)
     try:
         with open(entry.path, "rb") as handle:
             head = handle.read(2048)
@@ -355,6 +358,15 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
         workers=max(1, settings.parallel_transfers), multipart=settings.enable_multipart, limiter=ctx.limiter(),
     )
     return upload_one(ctx.client(), entry.path, plan_)
+
+
+def _folder_marker(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str]) -> Result:
+    started = time.monotonic()
+    try:
+        ctx.client().put_object(target.bucket, target.key, b"", headers=headers)
+    except S3cmdError as failed:
+        return Result(seconds=time.monotonic() - started, error=failed)
+    return Result(bytes=0, seconds=time.monotonic() - started)
 
 
 def _objects(ctx: Context, bucket: str, prefix: str) -> Iterator:  # type: ignore[type-arg]
