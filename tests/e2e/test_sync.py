@@ -308,6 +308,7 @@ def test_keep_dirs_sends_directories_as_folder_markers(s3cmd: S3cmdRunner, bucke
     down = s3cmd("sync", f"s3://{bucket}/kd/", "dkd/")
     assert down.rc == 0, down.output
     assert (s3cmd.home / "dkd" / "empty").is_dir() and (s3cmd.home / "dkd" / "full" / "inner").is_dir()
+    assert _lines(down.stdout)[0] == f"download: 's3://{bucket}/kd/full/f' -> 'dkd/full/f' (SPEED) [1 of 1]"
 
 
 def test_delay_updates_sends_new_files_first(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]

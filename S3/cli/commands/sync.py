@@ -396,8 +396,6 @@ def _remote_to_local(
     base = _remote_base(source)
     cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
     excluded = _ancestor_excluded(filters)
-    remote = remote_entries(_objects(ctx, source.bucket, source.key), base=base)
-    local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
     claims = LocalClaims()
 
     def head(entry: RemoteEntry) -> Mapping[str, str]:
@@ -406,22 +404,33 @@ def _remote_to_local(
     fetch = Fetch(part_size=part_size(settings.multipart_chunk_size_mb, None),
                   workers=max(1, settings.parallel_transfers), limiter=ctx.limiter())
 
-    def place(action: Transfer) -> LocalTarget | None:
-        found = local_target(action.key, target, size=action.source.size)
+    def place(key: str, size: int) -> LocalTarget | None:
+        found = local_target(key, target, size=size)
         refusal = found if not isinstance(found, LocalTarget) else claims.claim(found)
         if refusal is not None:
-            log.warning(f"Skipping '{source.join(base + action.key)}': {refusal.describe()}; nothing written for it")
+            log.warning(f"Skipping '{source.join(base + key)}': {refusal.describe()}; nothing written for it")
             executor.fail(ExitCodes.EX_PARTIAL)
             return None
         assert isinstance(found, LocalTarget)
-        if found.is_folder:
-            if not settings.dry_run:
-                os.makedirs(found.path, exist_ok=True)
-            return None
         return found
 
+    def folders_made(entries: Iterable[RemoteEntry]) -> Iterator[RemoteEntry]:
+        """Folder markers (empty 'dir/' objects) become folders as the listing streams by; they are
+        neither transfers nor compared."""
+        for entry in entries:
+            if not (entry.key.endswith("/") and entry.size == 0):
+                yield entry
+                continue
+            found = place(entry.key, 0)
+            if found is not None and not settings.dry_run and not excluded(entry.key):
+                try:
+                    os.makedirs(found.path, exist_ok=True)
+                except OSError as bad:
+                    log.error(f"Cannot create directory '{found.path}': {bad.strerror}")
+                    executor.fail(ExitCodes.EX_IOERR)
+
     def transfer(action: Transfer, counter: str) -> Job | None:
-        found = place(action)
+        found = place(action.key, action.source.size)
         if found is None:
             return None
         uri = source.join(base + action.key)
@@ -446,6 +455,8 @@ def _remote_to_local(
         line = _report(ctx, lambda r: f"delete: '{path}'", lambda r: f"Delete of '{path}' failed: {r.error}")
         return Job(run=lambda: delete_local(path), subject=line)
 
+    remote = folders_made(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
+    local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
     return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (str(source.join(base + a.key)), os.path.join(target, a.key)),
                       delete_label=lambda a: _path(a.entry), retrieving=str(source), cache=cache)
