@@ -36,8 +36,11 @@ Report = Callable[[Job, Result], None]
 
 
 class Executor:
-    def __init__(self, *, workers: int, report: Report, score: ExitScoreboard | None = None) -> None:
+    def __init__(
+        self, *, workers: int, report: Report, score: ExitScoreboard | None = None, stop_on_error: bool = False
+    ) -> None:
         self.workers = max(1, workers)
+        self.stop_on_error = stop_on_error
         self.report = report
         self.score = score or ExitScoreboard()
         self.failures = 0
@@ -59,6 +62,8 @@ class Executor:
         else:
             self.failures += 1
             self.score.failure(result.exit_code)
+            if self.stop_on_error:
+                raise result.error  # --stop-on-error: main() prints it; jobs not yet started are cancelled
         self.report(job, result)
 
     def fail(self, code: int) -> None:

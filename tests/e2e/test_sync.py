@@ -320,3 +320,26 @@ def test_delay_updates_sends_new_files_first(s3cmd: S3cmdRunner, bucket: str, s3
     assert [line.split(" ->")[0] for line in result.stdout.splitlines()[:-1]] == [
         "upload: 'src/b'", "upload: 'src/d'", "upload: 'src/a'", "upload: 'src/c'"]
     assert _keys(s3, bucket) == {"u/a": b"11", "u/b": b"2", "u/c": b"33", "u/d": b"4"}
+
+
+def test_multipart_objects_compare_by_the_md5_in_their_attrs(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    src = _tree(s3cmd.home / "src", {"big": os.urandom(6 * 1024 * 1024)})
+    assert s3cmd("sync", "--multipart-chunk-size-mb=5", "src/", f"s3://{bucket}/m/").rc == 0
+    assert "-" in s3.head_object(Bucket=bucket, Key="m/big")["ETag"]  # multipart: the ETag is no MD5
+    again = s3cmd("sync", "--multipart-chunk-size-mb=5", "src/", f"s3://{bucket}/m/")
+    assert again.rc == 0 and again.stdout == "", again.output
+    data = bytearray((src / "big").read_bytes())
+    data[0] ^= 1
+    (src / "big").write_bytes(bytes(data))  # same size, other content: only the attrs' MD5 tells
+    changed = s3cmd("sync", "--multipart-chunk-size-mb=5", "src/", f"s3://{bucket}/m/")
+    assert changed.rc == 0 and "upload: 'src/big'" in changed.stdout, changed.output
+    assert s3.get_object(Bucket=bucket, Key="m/big")["Body"].read() == bytes(data)
+
+
+def test_stop_on_error_stops_at_the_first_failed_file(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    _tree(s3cmd.home / "src", {f"{n}": b"x" for n in range(5)})
+    result = s3cmd("sync", "--stop-on-error", "--parallel=1", "--storage-class=NOSUCHCLASS", "src/",
+                   f"s3://{bucket}/s/")
+    assert result.rc == 11, result.output
+    assert result.stderr.count("ERROR:") == 1, result.stderr
+    assert _keys(s3, bucket) == {}

@@ -79,7 +79,8 @@ def sync(ctx: Context, args: list[str]) -> int:
     remote = [s3uri.is_s3_uri(source) for source in sources]
     if any(remote) != all(remote):
         raise ParameterError("Sources must all be local files or all be s3:// URIs.")
-    executor = Executor(workers=settings.parallel_transfers, report=lambda job, result: job.subject(result))
+    executor = Executor(workers=settings.parallel_transfers, report=lambda job, result: job.subject(result),
+                        stop_on_error=settings.stop_on_error)
     filters = filters_from(settings)
     if not any(remote) and s3uri.is_s3_uri(target):
         direction = _local_to_remote(ctx, sources, s3uri.parse_bucket(target), filters, executor)
