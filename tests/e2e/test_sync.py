@@ -343,3 +343,18 @@ def test_stop_on_error_stops_at_the_first_failed_file(s3cmd: S3cmdRunner, bucket
     assert result.rc == 11, result.output
     assert result.stderr.count("ERROR:") == 1, result.stderr
     assert _keys(s3, bucket) == {}
+
+
+def test_one_file_is_compared_with_its_own_key_only(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0: syncing one file never deletes the other objects under the prefix."""
+    s3.put_object(Bucket=bucket, Key="sf/other", Body=b"different\n")
+    s3.put_object(Bucket=bucket, Key="sf/single-not", Body=b"x")
+    (s3cmd.home / "single").write_bytes(b"one\n")
+    result = s3cmd("sync", "--delete-removed", "single", f"s3://{bucket}/sf/")
+    assert result.rc == 0, result.output
+    assert _lines(result.stdout) == [f"upload: 'single' -> 's3://{bucket}/sf/single' (SPEED) [1 of 1]",
+                                     "Done. Uploaded 4 bytes (TIME)"]
+    named = s3cmd("sync", "--delete-removed", "single", f"s3://{bucket}/sf/renamed")
+    assert named.rc == 0, named.output
+    assert _keys(s3, bucket) == {"sf/other": b"different\n", "sf/single-not": b"x", "sf/single": b"one\n",
+                                 "sf/renamed": b"one\n"}

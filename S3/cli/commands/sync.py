@@ -284,13 +284,16 @@ def _local_to_remote(
 
     if allowed is not None:
         stream = (e for e in stream if isinstance(e, Unlisted) or _below_root(e.key, trees) in allowed)
-    if several or not dest.key or dest.key.endswith("/"):
+    if several:
         base, listing_prefix, only = dest.key, dest.key, None
-    else:  # one file to a named key: compare with that key alone
-        base = dest.key.rsplit("/", 1)[0] + "/" if "/" in dest.key else ""
-        only = dest.key[len(base):]
-        listing_prefix = dest.key
-        stream = (_renamed(e, only) for e in stream)
+    else:  # one file: compared with its one key alone, so that nothing else under the prefix is deleted
+        if not dest.key or dest.key.endswith("/"):
+            base, only = dest.key, os.path.basename(sources[0])
+        else:
+            base = dest.key.rsplit("/", 1)[0] + "/" if "/" in dest.key else ""
+            only = dest.key[len(base):]
+            stream = (_renamed(e, only) for e in stream)
+        listing_prefix = base + only
     remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix), base=base)
     if only is not None:
         remote = (e for e in remote if e.key == only)
