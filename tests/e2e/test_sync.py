@@ -358,3 +358,21 @@ def test_one_file_is_compared_with_its_own_key_only(s3cmd: S3cmdRunner, bucket: 
     assert named.rc == 0, named.output
     assert _keys(s3, bucket) == {"sf/other": b"different\n", "sf/single-not": b"x", "sf/single": b"one\n",
                                  "sf/renamed": b"one\n"}
+
+
+def test_delete_removed_stays_within_what_the_source_names(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0: 'dir' (no slash) owns dest/dir/… only; 's3://b/p/c' owns local c… only."""
+    s3.put_object(Bucket=bucket, Key="dd/other", Body=b"o")
+    _tree(s3cmd.home / "dr", {"b": b"1"})
+    up = s3cmd("sync", "--delete-removed", "dr", f"s3://{bucket}/dd/")
+    assert up.rc == 0, up.output
+    assert set(_keys(s3, bucket, "dd/")) == {"dd/other", "dd/dr/b"}
+    s3.put_object(Bucket=bucket, Key="p/c", Body=b"c")
+    dn = _tree(s3cmd.home / "dn", {"extra": b"e"})
+    down = s3cmd("sync", "--delete-removed", f"s3://{bucket}/p/c", "dn/")
+    assert down.rc == 0, down.output
+    assert _files(dn) == {"c": b"c", "extra": b"e"}
+    s3.put_object(Bucket=bucket, Key="q/keep", Body=b"k")
+    across = s3cmd("sync", "--delete-removed", f"s3://{bucket}/p/c", f"s3://{bucket}/q/")
+    assert across.rc == 0, across.output
+    assert _keys(s3, bucket, "q/") == {"q/keep": b"k", "q/c": b"c"}

@@ -286,7 +286,11 @@ def _local_to_remote(
         stream = (e for e in stream if isinstance(e, Unlisted) or _below_root(e.key, trees) in allowed)
     if several:
         base, listing_prefix, only = dest.key, dest.key, None
+        scopes = _source_scopes(sources)
+        if len(scopes) == 1 and scopes[0].endswith("/"):
+            listing_prefix = base + scopes[0]
     else:  # one file: compared with its one key alone, so that nothing else under the prefix is deleted
+        scopes = []
         if not dest.key or dest.key.endswith("/"):
             base, only = dest.key, os.path.basename(sources[0])
         else:
@@ -297,6 +301,9 @@ def _local_to_remote(
     remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix), base=base)
     if only is not None:
         remote = (e for e in remote if e.key == only)
+    elif "" not in scopes:  # only what the sources can give is compared (and so maybe deleted)
+        remote = (e for e in remote if any(e.key == scope or (scope.endswith("/") and e.key.startswith(scope))
+                                           for scope in scopes))
 
     def head(entry: RemoteEntry) -> Mapping[str, str]:
         return _lower(client.head_object(dest.bucket, base + entry.key).headers)
@@ -323,6 +330,24 @@ def _local_to_remote(
                       transfer, delete, label=lambda a: (_path(a.source), str(dest.join(base + a.key))),
                       delete_label=lambda a: str(dest.join(base + a.key)), retrieving=str(dest.join(base)),
                       cache=cache)
+
+
+def _source_scopes(sources: list[str]) -> list[str]:
+    """The destination keys each source may give: '' (anything) for ``dir/``, ``dir/…`` for ``dir``,
+    the name of a file. Keys outside them are not the sync's business (s3cmd 2.4.0 does not list them)."""
+    scopes = []
+    for source in sources:
+        if os.path.isdir(source):
+            scopes.append(source_root(source)[1])
+        else:
+            scopes.append(os.path.basename(source))
+    return sorted(set(scopes))
+
+
+def _stem(uri: s3uri.S3Uri, base: str) -> str:
+    """What every key of a remote source starts with below ``base`` ('' for ``s3://b/p/``, 'c' for
+    ``s3://b/p/c``): the destination's entries outside it are out of the sync's scope."""
+    return uri.key[len(base):]
 
 
 def _path(entry: Entry) -> str:
@@ -461,6 +486,9 @@ def _remote_to_local(
 
     remote = folders_made(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
     local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
+    stem = _stem(source, base)
+    if stem:  # 's3://b/p/c dn/' compares dn/c… alone: nothing else in dn/ is deleted
+        local = (e for e in local if e.key.startswith(stem))
     return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (str(source.join(base + a.key)), os.path.join(target, a.key)),
                       delete_label=lambda a: _path(a.entry), retrieving=str(source), cache=cache)
@@ -475,7 +503,7 @@ def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filt
     client = ctx.client()
     base = _remote_base(source)
     src_stream = _Tracked(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
-    dst_stream = remote_entries(_objects(ctx, dest.bucket, dest.key), base=dest.key)
+    dst_stream = remote_entries(_objects(ctx, dest.bucket, dest.key + _stem(source, base)), base=dest.key)
 
     def head(entry: RemoteEntry) -> Mapping[str, str]:
         if entry is src_stream.last:
