@@ -181,6 +181,9 @@ def test_files_from(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignor
     result = s3cmd("sync", "--files-from", "list", "--delete-removed", "src/", f"s3://{bucket}/f/")
     assert result.rc == 0, result.output
     assert set(_keys(s3, bucket)) == {"f/a", "f/b/c"}
+    piped = s3cmd("sync", "--files-from", "-", "src/", f"s3://{bucket}/g/", input=b"./d\n")
+    assert piped.rc == 0, piped.output
+    assert set(_keys(s3, bucket, "g/")) == {"g/d"}
 
 
 def test_upload_options_reach_the_server(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]

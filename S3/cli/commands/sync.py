@@ -25,7 +25,6 @@ from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
-from S3.settings.model import Settings
 from S3.sync.entries import Entry, LocalEntry, RemoteEntry, remote_entries
 from S3.sync.execute import ActionSpool, Executor, Job
 from S3.sync.local import (
@@ -240,13 +239,18 @@ def _report(ctx: Context, line: Callable[[Result], str], failure: Callable[[Resu
 # -- filters and notices -----------------------------------------------------------------------
 
 
-def _files_from(settings: Settings) -> frozenset[str] | None:
-    """The keys ``--files-from`` names (relative to the source directory), or None without it."""
-    if not settings.files_from:
+def _files_from(ctx: Context) -> frozenset[str] | None:
+    """The keys ``--files-from`` names (relative to the source directory; ``-``: stdin), or None without it."""
+    if not ctx.settings.files_from:
         return None
     names: set[str] = set()
-    for path in settings.files_from:
-        names.update(os.path.normpath(line).lstrip("/") for line in read_patterns(path))
+    for path in ctx.settings.files_from:
+        if path == "-":
+            text = ctx.stdin.read().decode("utf-8", "surrogateescape")
+            lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        else:
+            lines = read_patterns(path)
+        names.update(os.path.normpath(line).lstrip("/") for line in lines)
     return frozenset(names)
 
 
@@ -274,7 +278,7 @@ def _local_to_remote(
     client = ctx.client()
     stream: Stream = local_entries(sources, filters=filters, follow_symlinks=settings.follow_symlinks,
                                    keep_dirs=settings.keep_dirs, on_notice=notice_reporter(ctx, executor.fail))
-    allowed = _files_from(settings)
+    allowed = _files_from(ctx)
     trees = [LocalTree(*source_root(source), filters) for source in sources if os.path.isdir(source)]
 
     def excluded(key: str) -> bool:
