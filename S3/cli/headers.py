@@ -25,10 +25,7 @@ def _libmagic() -> Any:
 
 
 def guess_mime(settings: Settings, path: str | None, head: bytes = b"") -> str:
-    """``--mime-type``, else a guess from the name (then the content), else ``default_mime_type``.
-
-    (put.py still passes its ``Config``, whose attributes have the same names and types.)
-    """
+    """``--mime-type``, else a guess from the name (then the content), else ``default_mime_type``."""
     if settings.mime_type:
         return settings.mime_type
     if not settings.guess_mime_type or path is None:
@@ -44,14 +41,9 @@ def guess_mime(settings: Settings, path: str | None, head: bytes = b"") -> str:
     return settings.default_mime_type
 
 
-def object_headers(settings: Settings, legacy_options: Any = None) -> dict[str, str]:
-    """Headers shared by every upload/copy of this run (not the per-file ones).
-
-    ``object_headers(ctx.settings)``. Compatibility, until put/cp/modify move onto settings:
-    ``object_headers(ctx.config, ctx.options)`` (a ``Config`` and the parsed options).
-    """
-    if legacy_options is not None:
-        settings = settings.settings(cli={"add_header": legacy_options.add_header})  # type: ignore[attr-defined]
+def object_headers(settings: Settings) -> dict[str, str]:
+    """Headers shared by every upload/copy of this run (not the per-file ones): ``add_headers``
+    and ``--add-header`` (already merged in ``extra_headers``), ACL, storage class, encryption."""
     headers = dict(settings.extra_headers)
     if settings.acl_public:
         headers["x-amz-acl"] = "public-read"

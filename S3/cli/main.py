@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
-from S3 import ExitCodes, PkgInfo
+from S3 import ExitCodes, PkgInfo, atomic
 from S3.cli import parser as cli_parser
 from S3.errors import S3cmdError, UsageError
 from S3.output import log
@@ -159,9 +159,11 @@ def _run(argv: Sequence[str], runtime: Runtime, *, debug: bool) -> int:
         log.error(str(problem))
         return problem.exit_code
     except KeyboardInterrupt:
+        atomic.remove_unfinished()
         stderr.write("\nERROR: Interrupted by the user (Ctrl-C)\n")
         return ExitCodes.EX_BREAK
     except Terminated:
+        atomic.remove_unfinished()
         stderr.write("ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n")
         return ExitCodes._EX_SIGNAL + signal.SIGTERM
     except BrokenPipeError:

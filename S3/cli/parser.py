@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--sts-endpoint", dest="sts_endpoint", metavar="URL", help="STS endpoint for role credentials.")
     _add_settings_options(p)
     _cloudfront_and_encryption_options(p)
+    _sync_options(p)
     add("args", nargs="*", help=argparse.SUPPRESS)
     return p
 
@@ -219,6 +220,26 @@ def _cloudfront_and_encryption_options(p: argparse.ArgumentParser) -> None:
 _CLOUDFRONT_AND_ENCRYPTION_DESTS = ("encrypt log_target_prefix invalidate_on_cf invalidate_default_index_on_cf "
                                     "invalidate_default_index_root_on_cf").split()
 
+def _sync_options(p: argparse.ArgumentParser) -> None:
+    """sync (and put -r / get -r): deletions, update order and the filter files s3cmd 2.4.0 takes."""
+    add = p.add_argument
+    _flag(p, "--delete-removed", dest="delete_removed", value=True,
+          help="Delete destination objects with no corresponding source file [sync].")
+    _flag(p, "--no-delete-removed", dest="delete_removed", value=False, help="Don't delete destination objects [sync].")
+    _flag(p, "--delete-after", dest="delete_after", value=True,
+          help="Perform deletes AFTER new uploads when delete-removed is enabled [sync].")
+    _flag(p, "--delay-updates", dest="delay_updates", value=True,
+          help="Transfer new files first and updated ones at the end [sync].")
+    _flag(p, "--delete-after-fetch", dest="delete_after_fetch", value=True,
+          help="Delete remote objects after fetching them to local files [get, sync].")
+    _flag(p, "--keep-dirs", dest="keep_dirs", value=True,
+          help="Preserve all local directories as remote objects, including empty directories [sync].")
+    add("--rexclude-from", action="append", default=[], metavar="FILE", help="Read --rexclude REGEXPs from FILE.")
+    add("--rinclude-from", action="append", default=[], metavar="FILE", help="Read --rinclude REGEXPs from FILE.")
+    add("--files-from", action="append", default=[], metavar="FILE",
+        help="Read the list of source files (relative to the source directory) from FILE [sync].")
+
+
 # Parsed options that map one-to-one onto .s3cfg options.
 CONFIG_DESTS = (
     "dry_run use_https force get_continue skip_existing recursive acl_public max_delete limit preserve_attrs "
@@ -227,7 +248,9 @@ CONFIG_DESTS = (
     "human_readable_sizes long_listing progress_meter stats follow_symlinks cache_file ca_certs_file "
     "ssl_client_cert_file ssl_client_key_file check_ssl_certificate check_ssl_hostname signature_v2 limitrate "
     "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
-    "parallel_transfers credentials_cache sts_endpoint"
+    "parallel_transfers credentials_cache sts_endpoint "
+    # sync
+    "delete_removed delete_after delay_updates delete_after_fetch keep_dirs"
 ).split() + _CLOUDFRONT_AND_ENCRYPTION_DESTS
 
 

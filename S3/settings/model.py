@@ -156,6 +156,7 @@ class Settings:
     cf_comment: str | None = field(default=None, metadata={"cli": True})
     cf_default_root_object: str | None = field(default=None, metadata={"cli": True})
     cf_enable: bool | None = field(default=None, metadata={"cli": True})  # --enable / --disable
+    check_md5: bool = field(default=True, metadata={"cli": True})  # sync: --no-check-md5 compares sizes only
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):

@@ -34,7 +34,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from S3.errors import ParameterError
 from S3.sync.entries import LocalEntry
@@ -196,6 +196,7 @@ class LocalTree:
     key_prefix: str = ""
     filters: Filters = Filters()
     follow_symlinks: bool = False
+    keep_dirs: bool = False  # --keep-dirs: each directory is an entry too, keyed 'dir/' (a folder marker)
 
     @property
     def dir_base(self) -> str:
@@ -251,6 +252,9 @@ class LocalTree:
             if sub is None:
                 yield Unlisted(self.key_prefix + relative + "/", item.path, "cannot read directory")
                 continue
+            if self.keep_dirs:  # 'dir/' sorts before everything below it: key order holds
+                marker = LocalEntry.from_stat(self.key_prefix + relative + "/", item.path, st)
+                yield replace(marker, size=0)  # compared with an empty object
             stack.append((relative + "/", iter(sub)))
             ancestors.append((st.st_dev, st.st_ino))
 
@@ -340,6 +344,7 @@ def local_entries(
     *,
     filters: Filters = Filters(),
     follow_symlinks: bool = False,
+    keep_dirs: bool = False,
     on_notice: OnNotice = _ignore,
 ) -> Iterator[LocalEntry | Unlisted]:
     """Every source (directories walked, files as themselves, keyed by their name) merged in key order.
@@ -351,7 +356,7 @@ def local_entries(
             raise ParameterError(f"Invalid source: '{source}' is not an existing file or directory")
         if os.path.isdir(source):
             root, prefix = source_root(source)
-            streams.append(LocalTree(root, prefix, filters, follow_symlinks).walk(on_notice))
+            streams.append(LocalTree(root, prefix, filters, follow_symlinks, keep_dirs).walk(on_notice))
         else:
             streams.append(_single(source, filters, on_notice))
     previous: str | None = None

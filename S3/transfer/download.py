@@ -23,7 +23,7 @@ import os
 import queue
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO
@@ -54,6 +54,7 @@ class Fetch:
     limiter: RateLimiter = UNLIMITED
     progress: Progress | None = None
     on_total: Callable[[int], None] | None = None  # the object's size, told once the first answer is in
+    on_headers: Callable[[Mapping[str, str]], None] | None = None  # the first answer's headers (s3cmd-attrs for sync)
 
 
 class _BackgroundDigest:
@@ -271,6 +272,8 @@ def _first_answer(client: S3Client, bucket: str, key: str, fetch: Fetch) -> Resp
 def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes], fetch: Fetch) -> tuple[int, str, str]:
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
     first = _first_answer(client, bucket, key, fetch)
+    if fetch.on_headers:
+        fetch.on_headers({name.lower(): value for name, value in first.headers.items()})
     if fetch.on_total:
         span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
         size = span.group(3) if span else first.headers.get("Content-Length")

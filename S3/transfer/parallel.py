@@ -34,6 +34,7 @@ def run_in_order(
         except Exception as failed:  # handed to the caller, who decides what is fatal
             return failed
 
+    interrupted = False
     try:
         for job in jobs:
             if inline(job):
@@ -53,7 +54,12 @@ def run_in_order(
         while pending:
             done_job, future = pending.popleft()
             yield done_job, outcome(future)
+    except BaseException as failed:
+        # Ctrl-C / SIGTERM (or the caller abandoning the results): do not wait for the transfers on
+        # the wire; their temporary files are removed by S3.atomic.remove_unfinished before the exit.
+        interrupted = not isinstance(failed, Exception)
+        raise
     finally:
         for _, future in pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not interrupted, cancel_futures=True)

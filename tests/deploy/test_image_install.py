@@ -65,9 +65,11 @@ def test_wheel_installs_and_runs(installed: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to the manifest's uid/gid needs root")
-def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("cronjob", ["s3cmd-backup", "s3cmd-sync"])
+def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path, moto_server, identities,  # type: ignore[no-untyped-def]
+                                                cronjob: str) -> None:
     documents = build(ROOT / "k8s" / "base")
-    cron = next(d for d in documents if d["kind"] == "CronJob")
+    cron = next(d for d in documents if d["kind"] == "CronJob" and d["metadata"]["name"] == cronjob)
     pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     container = pod["containers"][0]
     env = {e["name"]: e["value"] for e in container["env"]}
@@ -80,12 +82,17 @@ def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path,
 
     moto_server.enforce(False)
     try:
-        role_arn = create_role(moto_server, role_name, {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "s3:*",
-                           "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}],
-        })
-        moto_server.client("s3", identities["admin"]).create_bucket(Bucket=bucket)
+        try:  # one role and bucket for both CronJobs (the moto server lives for the session)
+            role_arn = moto_server.client("iam").get_role(RoleName=role_name)["Role"]["Arn"]
+        except moto_server.client("iam").exceptions.NoSuchEntityException:
+            role_arn = create_role(moto_server, role_name, {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:*",
+                               "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}],
+            })
+        s3 = moto_server.client("s3", identities["admin"])
+        if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+            s3.create_bucket(Bucket=bucket)
     finally:
         moto_server.enforce(True)
     front = StsFront(moto_server, identities["admin"], {TOKEN})
@@ -112,9 +119,10 @@ def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path,
         data = tmp_path / "data"
         data.mkdir()
         (data / "db.dump").write_bytes(os.urandom(200_000))
+        (data / "old.log").write_bytes(b"rotated away before the next run\n")
         open_up(tmp_path)
 
-        script = container["command"][-1].replace("-C /data ", f"-C {data} ")
+        script = container["command"][-1].replace("-C /data ", f"-C {data} ").replace(" /data/ ", f" {data}/ ")
         run_env = {
             "PATH": f"{installed.parent}:/usr/bin:/bin",
             **env,
@@ -138,9 +146,22 @@ def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path,
                               preexec_fn=as_pod_user, cwd=str(home))
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"assumed-role/{role_name}/" in done.stdout
-        assert f"-> 's3://{bucket}/data/" in done.stdout
         assert front.calls.get("AssumeRoleWithWebIdentity") == 1
         assert TOKEN not in done.stdout + done.stderr
+        if cronjob == "s3cmd-backup":
+            assert f"-> 's3://{bucket}/data/" in done.stdout
+        else:
+            assert f"-> 's3://{bucket}/mirror/db.dump'" in done.stdout
+            mirror = {o["Key"] for o in s3.list_objects(Bucket=bucket, Prefix="mirror/").get("Contents", [])}
+            assert mirror == {"mirror/db.dump", "mirror/old.log"}
+            # the next night: nothing changed but a rotated log; only its deletion happens
+            (data / "old.log").unlink()
+            again = subprocess.run([bash, "-c", script], env=run_env, capture_output=True, text=True, timeout=120,
+                                   preexec_fn=as_pod_user, cwd=str(home))
+            assert again.returncode == 0, again.stdout + again.stderr
+            assert "upload:" not in again.stdout and f"delete: 's3://{bucket}/mirror/old.log'" in again.stdout
+            mirror = {o["Key"] for o in s3.list_objects(Bucket=bucket, Prefix="mirror/").get("Contents", [])}
+            assert mirror == {"mirror/db.dump"}
 
         # without fsGroup the token is root's alone (as kubelets before 1.19 left it): the same user
         # cannot read it, and is told how to fix it

@@ -59,8 +59,23 @@ def test_pods_run_non_root_read_only_with_a_readable_token(layout: str) -> None:
                 f"{workload['metadata']['name']}: no credentials in the environment"
 
 
+def _cronjob(name: str) -> dict:
+    return next(d for d in build(ROOT / "k8s" / "base") if d["kind"] == "CronJob" and d["metadata"]["name"] == name)
+
+
+def test_sync_cronjob_mirrors_the_volume_and_deletes_only_after_uploads() -> None:
+    cron = _cronjob("s3cmd-sync")
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    script = pod["containers"][0]["command"][-1]
+    assert "s3cmd sync" in script and "--delete-removed" in script and "--delete-after" in script
+    assert " /data/ " in script, "with the trailing '/' the volume's content (not a 'data/' folder) is mirrored"
+    volume = next(v for v in pod["volumes"] if v["name"] == "data")
+    assert volume["persistentVolumeClaim"]["readOnly"] is True
+
+
 def test_cronjob_is_a_safe_backup_job() -> None:
-    cron = next(d for d in build(ROOT / "k8s" / "base") if d["kind"] == "CronJob")
+    cron = _cronjob("s3cmd-backup")
     assert cron["apiVersion"] == "batch/v1"
     assert cron["spec"]["concurrencyPolicy"] == "Forbid"
     job = cron["spec"]["jobTemplate"]["spec"]

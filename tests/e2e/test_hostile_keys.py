@@ -221,3 +221,35 @@ def test_get_of_a_dot_named_key_needs_a_file_name(tmp_path: Path, keystore: tupl
     named = s3cmd("get", f"s3://{BUCKET}/{key}", "saved")
     assert named.rc == 0, named.output
     assert (s3cmd.home / "saved").read_bytes() == b"data"
+
+
+def test_sync_down_keeps_hostile_keys_inside_the_destination(tmp_path: Path, keystore: tuple[str, KeyStore]) -> None:
+    """``sync s3://… dir/`` maps keys to paths through the same guard as ``get -r``: a key that would
+    land outside (or on another key's path) is skipped with a warning and fails the run (exit 2)."""
+    url, store = keystore
+    home = tmp_path / "outer" / "inner" / "home"
+    s3cmd = _runner(home, url)
+    absolute = str(tmp_path / "abs" / "x")
+    normal = ["ok.txt", "a/b.txt", "deep/er/f.bin", ".hidden", "clash"]
+    hostile = ["../x", "a/../../x", "../../../x", absolute, "a//b.txt", "./c", "a/./d", "withcontent/", "clash/inner"]
+    for number, key in enumerate(normal + hostile):
+        store.buckets[BUCKET][key] = f"object {number}: {key!r}\n".encode() * (number + 1)
+    store.buckets[BUCKET]["emptydir/"] = b""
+    before = _snapshot(tmp_path)
+
+    result = s3cmd("sync", "--delete-removed", f"s3://{BUCKET}/", "dest/")
+
+    assert result.rc == 2, result.output
+    dest = home / "dest"
+    after = _snapshot(tmp_path)
+    changed = {path for path in after if after[path] != before.get(path, b"missing")}
+    assert {path for path in changed if os.path.commonpath([path, dest]) != str(dest)} == set(), result.output
+    for key in normal:
+        assert (dest / key).read_bytes() == store.buckets[BUCKET][key], key
+    assert (dest / "emptydir").is_dir()
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING:")]
+    for key in hostile:
+        assert any(f"s3://{BUCKET}/{key}" in line for line in warnings), (key, result.stderr)
+    assert "Traceback" not in result.output
+    again = s3cmd("sync", "--delete-removed", f"s3://{BUCKET}/", "dest/")  # nothing local is deleted either
+    assert again.rc == 2 and all((dest / key).exists() for key in normal), again.output

@@ -91,3 +91,38 @@ def test_multipart_put_interrupted(tmp_path: Path, trickle: TrickleServer, signu
     assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
     assert trickle.calls.get("abort", 0) >= 1, "the multipart upload was left open"
     assert "Traceback" not in err and err.count("ERROR:") == 1, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("trickle", ["0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef-8"],
+                         indirect=True, ids=["single", "multipart"])
+@pytest.mark.parametrize("chunk_mb", [8, 100], ids=["inline", "worker"])  # 100: the object goes to a pool worker
+def test_sync_down_interrupted(tmp_path: Path, trickle: TrickleServer, signum: signal.Signals, chunk_mb: int) -> None:
+    work = tmp_path / "work"
+    (work / "dn").mkdir(parents=True)
+    proc = _start(work, _config(tmp_path, trickle, f"multipart_chunk_size_mb = {chunk_mb}"), "sync", "s3://bkt/",
+                  "dn/")
+    _wait_for(lambda: any(p.stat().st_size > 0 for p in (work / "dn").iterdir()), proc)
+    rc, took, err = _interrupt(proc, signum)
+    assert rc == EXIT[signum], err
+    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    assert list((work / "dn").iterdir()) == [], "a partial file was left behind"
+    assert "Traceback" not in err and err.count("ERROR:") == 1, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("trickle", ["unused"], indirect=True)
+def test_sync_up_interrupted_aborts_the_multipart_upload(tmp_path: Path, trickle: TrickleServer,
+                                                          signum: signal.Signals) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    with open(source / "big", "wb") as handle:
+        handle.truncate(SIZE // 4)
+    proc = _start(tmp_path, _config(tmp_path, trickle, "multipart_chunk_size_mb = 5"), "sync", "src/",
+                  "s3://bkt/up/")
+    _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, proc)
+    rc, took, err = _interrupt(proc, signum)
+    assert rc == EXIT[signum], err
+    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    assert trickle.calls.get("abort", 0) >= 1, "the multipart upload was left open"
+    assert "Traceback" not in err and err.count("ERROR:") == 1, err

@@ -114,14 +114,11 @@ def test_upload_headers_from_settings() -> None:
         "x-amz-storage-class": "REDUCED_REDUNDANCY", "x-amz-server-side-encryption": "AES256"}
 
 
-def test_upload_headers_compatibility_path_for_config_and_options(tmp_path: Path) -> None:
-    # put/cp/modify still call object_headers(ctx.config, ctx.options) until they move onto settings
+def test_upload_headers_merge_the_file_and_the_command_line(tmp_path: Path) -> None:
     cfg = tmp_path / "s3cfg"
-    cfg.write_text("[default]\nadd_headers = X-A: 1\n")
-    config = Config(str(cfg), env={})
-    config.update_option("acl_public", True)
-    headers = object_headers(config, SimpleNamespace(add_header=["X-B: 2"]))  # type: ignore[arg-type]
-    assert headers == {"X-A": "1", "X-B": "2", "x-amz-acl": "public-read"}
+    cfg.write_text("[default]\nadd_headers = X-A: 1\nacl_public = True\n")
+    settings = Config(str(cfg), env={}).settings(cli={"add_header": ["X-B: 2"]})
+    assert object_headers(settings) == {"X-A": "1", "X-B": "2", "x-amz-acl": "public-read"}
 
 
 def test_mime_type_from_settings() -> None:

@@ -28,6 +28,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "modify": ("copy", "modify"),
     "info": ("info", "info"),
     "signurl": ("signurl", "signurl"),
+    "sync": ("sync", "sync"),
     # CloudFront
     "cflist": ("cloudfront", "cfinfo"),  # as upstream: cflist with arguments is cfinfo
     "cfinfo": ("cloudfront", "cfinfo"),
@@ -91,6 +92,9 @@ HELP: list[tuple[str, str]] = [
     ("Remove bucket", "s3cmd rb s3://BUCKET"),
     ("List objects or buckets", "s3cmd ls [s3://BUCKET[/PREFIX]]"),
     ("List all object in all buckets", "s3cmd la "),
+    ("Synchronize a directory tree to S3 (checks files freshness using size and md5 checksum, unless overridden "
+     "by options, see below)", "s3cmd sync LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or "
+     "s3://BUCKET[/PREFIX] s3://BUCKET[/PREFIX]"),
     ("Put file into bucket", "s3cmd put FILE [FILE...] s3://BUCKET[/PREFIX]"),
     ("Get file from bucket", "s3cmd get s3://BUCKET/OBJECT LOCAL_FILE"),
     ("Delete file from bucket", "s3cmd del s3://BUCKET/OBJECT"),

@@ -45,7 +45,7 @@ def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> i
     require_args(args, 2, f"s3cmd {'mv' if remove_source else 'cp'} s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]")
     dest = s3uri.parse_bucket(args[-1])
     pairs = _pairs(ctx, args[:-1], dest)
-    headers = object_headers(ctx.config, ctx.options)
+    headers = object_headers(ctx.settings)
     client = ctx.client()
     score = ExitScoreboard()
     for index, (src, dst) in enumerate(pairs, start=1):
@@ -112,7 +112,7 @@ def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) ->
     headers.update({k: v for k, v in head.items() if k.lower().startswith("x-amz-meta-")})
     if "x-amz-storage-class" in head:
         headers["x-amz-storage-class"] = head["x-amz-storage-class"]
-    headers.update(object_headers(ctx.config, ctx.options))
+    headers.update(object_headers(ctx.settings))
     if ctx.config.mime_type:
         headers["Content-Type"] = str(ctx.config.mime_type)
     headers = {k: v for k, v in headers.items() if k.lower() not in removed}

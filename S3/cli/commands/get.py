@@ -17,11 +17,12 @@ from S3.s3.errors import S3Error
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch, download_to_file, download_to_stream
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
+from S3.transfer.parallel import run_in_order
 
 
 def get(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd get s3://BUCKET/OBJECT LOCAL_FILE")
-    cfg = ctx.config
+    settings = ctx.settings
     if len(args) > 1 and not s3uri.is_s3_uri(args[-1]):
         sources, destination = args[:-1], args[-1]
     else:
@@ -34,7 +35,7 @@ def get(ctx: Context, args: list[str]) -> int:
     score = ExitScoreboard()
     jobs: list[tuple[s3uri.S3Uri, str]] = []  # (object, local path)
     folders: list[str] = []
-    if cfg.recursive:
+    if settings.recursive:
         jobs, folders = _recursive_jobs(ctx, uris, destination, score)
     else:
         for uri in uris:
@@ -50,21 +51,32 @@ def get(ctx: Context, args: list[str]) -> int:
     log.info(f"Summary: {len(jobs)} remote files to download")
     for folder in folders:
         _make_folder(ctx, folder, score)
-    for number, (uri, dest) in enumerate(jobs, start=1):
-        try:
-            _get_one(ctx, uri, dest, counter=f"[{number} of {len(jobs)}]")
-        except S3cmdError as problem:
-            if cfg.stop_on_error or (len(jobs) == 1 and not score.failed):
-                raise _missing_source(uri, problem) from None
+    numbered = [(number, uri, dest) for number, (uri, dest) in enumerate(jobs, start=1)]
+
+    def work(job: tuple[int, s3uri.S3Uri, str]) -> str:
+        number, uri, dest = job
+        return _get_one(ctx, uri, dest, counter=f"[{number} of {len(jobs)}]")
+
+    # several objects at once (--parallel), their lines and the exit code as a serial run gives them;
+    # with the progress meter on, one at a time so that the meter has the terminal to itself
+    for (_, uri, dest), outcome in run_in_order(numbered, work, workers=settings.parallel_transfers,
+                                               inline=lambda job: settings.progress_meter or len(jobs) == 1):
+        if isinstance(outcome, S3cmdError):
+            if settings.stop_on_error or (len(jobs) == 1 and not score.failed):
+                raise _missing_source(uri, outcome) from None
             # one object's failure (denied, vanished, a local clash) must not abandon the rest
-            if isinstance(problem, S3Error | TransferError):
-                log.error(f"Download of '{dest}' failed (Reason: {problem.message})")
+            if isinstance(outcome, S3Error | TransferError):
+                log.error(f"Download of '{dest}' failed (Reason: {outcome.message})")
             else:
-                log.error(str(problem))
-            score.failure(problem.exit_code)
+                log.error(str(outcome))
+            score.failure(outcome.exit_code)
+        elif isinstance(outcome, Exception):
+            raise outcome
         else:
+            if outcome:
+                ctx.out(outcome)
             score.success()
-    if cfg.dry_run:
+    if settings.dry_run:
         log.warning("Exiting now because of --dry-run")
     return score.rc()
 
@@ -97,7 +109,7 @@ def _recursive_jobs(
 
 def _make_folder(ctx: Context, path: str, score: ExitScoreboard) -> None:
     """A folder marker (an empty key ending in '/') recreates its folder."""
-    if ctx.config.dry_run:
+    if ctx.settings.dry_run:
         return
     try:
         os.makedirs(path, exist_ok=True)
@@ -120,23 +132,23 @@ def _destination(destination: str, relative: str, *, many: bool) -> str:
     return destination
 
 
-def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of 1]") -> None:
-    cfg = ctx.config
+def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of 1]") -> str:
+    """Download one object (in a worker thread); returns the line to print, "" when there is none."""
+    settings = ctx.settings
     resume = False
     if os.path.exists(dest):
-        if cfg.skip_existing:
+        if settings.skip_existing:
             log.info(f"Skipping over existing file: '{dest}'")
-            return
-        if cfg.get_continue:
+            return ""
+        if settings.get_continue:
             resume = True
-        elif not cfg.force:
+        elif not settings.force:
             raise ParameterError(
                 f"File '{dest}' already exists. Use either of --force / --continue / --skip-existing "
                 "or give it a new name."
             )
-    if cfg.dry_run:
-        ctx.out(f"download: '{uri}' -> '{dest}'")
-        return
+    if settings.dry_run:
+        return f"download: '{uri}' -> '{dest}'"
     parent = os.path.dirname(dest)
     try:
         if parent:
@@ -152,20 +164,21 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
     except S3Error as failed:
         if failed.is_unsatisfiable_range and resume:
             log.info(f"'{dest}' is already complete")
-            return
+            return ""
         raise
     except OSError as bad:
         raise LocalFileError(f"Cannot write '{dest}': {bad.strerror}; nothing was written") from None
     meter.finish()
-    if not meter.active:
-        ctx.out(formats.transfer_line("download", str(uri), dest, size=received, seconds=time.monotonic() - started))
+    if meter.active:
+        return ""
+    return formats.transfer_line("download", str(uri), dest, size=received, seconds=time.monotonic() - started)
 
 
 def _fetch(ctx: Context, progress, on_total=None) -> Fetch:  # type: ignore[no-untyped-def]
-    cfg = ctx.config
+    settings = ctx.settings
     return Fetch(
-        part_size=part_size(int(cfg.multipart_chunk_size_mb), None),
-        workers=max(1, int(cfg.parallel_transfers)),
+        part_size=part_size(settings.multipart_chunk_size_mb, None),
+        workers=max(1, settings.parallel_transfers),
         limiter=ctx.limiter(),
         progress=progress,
         on_total=on_total,

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
+from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
-from S3.cli.filelist import LocalFile, build_filter, expand
 from S3.cli.headers import guess_mime, object_headers
 from S3.cli.progress import Meter, PartBlocks, progress_meter_on
 from S3.errors import LocalFileError, ParameterError
@@ -18,6 +18,8 @@ from S3.output import formats, log
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
+from S3.sync.entries import LocalEntry
+from S3.sync.local import local_entries
 from S3.transfer.chunking import part_size
 from S3.transfer.parallel import run_in_order
 from S3.transfer.upload import UploadPlan, upload_file, upload_stream
@@ -27,15 +29,28 @@ def put(ctx: Context, args: list[str]) -> int:
     require_args(args, 2, "s3cmd put FILE [FILE...] s3://BUCKET[/PREFIX]")
     dest = s3uri.parse_bucket(args[-1])
     sources = args[:-1]
-    cfg = ctx.config
+    settings = ctx.settings
     if sources == ["-"]:
         return _put_stdin(ctx, dest)
-    found = list(expand(sources, recursive=bool(cfg.recursive), follow_symlinks=bool(cfg.follow_symlinks),
-                        keep=build_filter(ctx.options)))
-    missing = [item for item in found if isinstance(item, str)]
-    files = [item for item in found if isinstance(item, LocalFile)]
-    for source in missing:
-        log.error(f"File '{source}' does not exist: skipped")
+    failed = 0
+
+    def fail(_code: int) -> None:
+        nonlocal failed
+        failed += 1
+
+    existing = []
+    for source in sources:
+        if not os.path.exists(source):
+            log.error(f"File '{source}' does not exist: skipped")
+            failed += 1
+        elif os.path.isdir(source) and not settings.recursive:
+            raise ParameterError(f"Use --recursive to upload a directory: {source}")
+        else:
+            existing.append(source)
+    # the sync walk: key order, directory excludes, symlink and name checks shared with sync
+    found = local_entries(existing, filters=filters_from(settings), follow_symlinks=settings.follow_symlinks,
+                          on_notice=notice_reporter(ctx, fail)) if existing else iter(())
+    files = [entry for entry in found if isinstance(entry, LocalEntry)]
     if not files:
         raise ParameterError("Nothing to upload.")
     several = len(sources) > 1 or any(os.path.isdir(source) for source in sources)
@@ -45,30 +60,29 @@ def put(ctx: Context, args: list[str]) -> int:
         )
     # past that check, a key without '/' can only name the one file being sent
     single_target = bool(dest.key) and not dest.key.endswith("/")
-    shared = object_headers(cfg, ctx.options)
+    shared = object_headers(settings)
     jobs = [
-        _Job(index, item, dest.join(dest.key if single_target else _join(dest.key, item.relative)), len(files))
+        _Job(index, item.path, dest.join(dest.key if single_target else _join(dest.key, item.key)), len(files))
         for index, item in enumerate(files, start=1)
     ]
     log.info(f"Summary: {len(jobs)} local files to upload")
-    if cfg.dry_run:
+    if settings.dry_run:
         for job in jobs:
-            ctx.out(f"upload: '{job.item.path}' -> '{job.target}'")
+            ctx.out(f"upload: '{job.path}' -> '{job.target}'")
         log.warning("Exiting now because of --dry-run")
         return ExitCodes.EX_OK
-    threshold = part_size(int(cfg.multipart_chunk_size_mb), None)
-    failed = len(missing)
+    threshold = part_size(settings.multipart_chunk_size_mb, None)
 
     def large(job: _Job) -> bool:
         try:
-            return os.path.getsize(job.item.path) > threshold or bool(cfg.progress_meter)
+            return os.path.getsize(job.path) > threshold or settings.progress_meter
         except OSError:
             return False
 
-    for _job, result in run_in_order(jobs, lambda job: _put_job(ctx, job, shared), workers=int(cfg.parallel_transfers),
+    for _job, result in run_in_order(jobs, lambda job: _put_job(ctx, job, shared), workers=settings.parallel_transfers,
                                     inline=large):
         if isinstance(result, Exception):
-            if not isinstance(result, LocalFileError) or cfg.stop_on_error:
+            if not isinstance(result, LocalFileError) or settings.stop_on_error:
                 raise result
             log.error(str(result))
             failed += 1
@@ -80,17 +94,17 @@ def put(ctx: Context, args: list[str]) -> int:
 @dataclass(frozen=True)
 class _Job:
     index: int
-    item: LocalFile
+    path: str
     target: s3uri.S3Uri
     total: int
 
 
 def _put_job(ctx: Context, job: _Job, shared: dict[str, str]) -> str:
     """Upload one file; returns the line to print (empty when skipped or shown by the meter)."""
-    if ctx.config.skip_existing and _exists(ctx, job.target):
+    if ctx.settings.skip_existing and _exists(ctx, job.target):
         log.info(f"Skipping over existing object: {job.target}")
         return ""
-    return _put_file(ctx, job.item.path, job.target, shared, f"[{job.index} of {job.total}]")
+    return _put_file(ctx, job.path, job.target, shared, f"[{job.index} of {job.total}]")
 
 
 def _exists(ctx: Context, target: s3uri.S3Uri) -> bool:
@@ -110,18 +124,18 @@ def _join(prefix: str, relative: str) -> str:
 
 
 def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str) -> str:
-    cfg = ctx.config
+    settings = ctx.settings
     try:
         st = os.stat(path)
         with open(path, "rb") as handle:
             head = handle.read(2048)
         headers = dict(shared)
-        headers.setdefault("Content-Type", guess_mime(cfg, path, head))
+        headers.setdefault("Content-Type", guess_mime(settings, path, head))
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     log.info(f"Sending file '{path}', please wait...")
     plan = _plan(ctx, target, headers, st.st_size)
-    if cfg.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
+    if settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
         plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
     label = f"upload: '{path}' -> '{target}'"
     meter: Meter | None = None
@@ -146,14 +160,14 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
 
 
 def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int | None) -> UploadPlan:
-    cfg = ctx.config
+    settings = ctx.settings
     return UploadPlan(
         bucket=target.bucket,
         key=target.key,
         headers=headers,
-        part_size=part_size(int(cfg.multipart_chunk_size_mb), size, max_parts=int(cfg.multipart_max_chunks)),
-        workers=max(1, int(cfg.parallel_transfers)),
-        multipart=bool(cfg.enable_multipart),
+        part_size=part_size(settings.multipart_chunk_size_mb, size, max_parts=settings.multipart_max_chunks),
+        workers=max(1, settings.parallel_transfers),
+        multipart=settings.enable_multipart,
         limiter=ctx.limiter(),
     )
 
@@ -161,8 +175,8 @@ def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int 
 def _put_stdin(ctx: Context, dest: s3uri.S3Uri) -> int:
     if not dest.key or dest.key.endswith("/"):
         raise ParameterError("Expecting S3 URI with a full object name when uploading from stdin ('-')")
-    headers = object_headers(ctx.config, ctx.options)
-    headers.setdefault("Content-Type", guess_mime(ctx.config, None))
+    headers = object_headers(ctx.settings)
+    headers.setdefault("Content-Type", guess_mime(ctx.settings, None))
     plan = _plan(ctx, dest, headers, None)
     started = time.monotonic()
     sent = upload_stream(ctx.client(), ctx.stdin, plan)

@@ -1,0 +1,548 @@
+"""sync: local → S3, S3 → local and S3 → S3, with s3cmd 2.4.0's semantics (see S3/sync/README.md).
+
+Three phases. Planning merges the two key-sorted streams (the local walk, the remote listing page
+by page) into actions and spools them to a temporary file, so that the counts s3cmd prints before
+transferring (``[i of N]``, the summary) are known while memory stays flat. Then, as s3cmd does,
+deletions first (unless ``--delete-after``), the transfers on a bounded pool (``--parallel``), and
+the deferred deletions, which are dropped, with a warning, when any transfer failed: a backup must
+not lose the old copy of what it could not replace. Reads ``--cache-file`` and the filter files.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+from S3 import ExitCodes
+from S3.cli.commands.common import relative_key
+from S3.cli.commands.localfiles import filters_from, notice_reporter
+from S3.cli.context import Context
+from S3.cli.headers import guess_mime, object_headers
+from S3.errors import LocalFileError, ParameterError, S3cmdError
+from S3.output import formats, log
+from S3.s3 import attrs
+from S3.s3 import uri as s3uri
+from S3.sync.entries import Entry, LocalEntry, RemoteEntry, remote_entries
+from S3.sync.execute import ActionSpool, Executor, Job
+from S3.sync.local import (
+    Filters,
+    LocalTree,
+    Unlisted,
+    local_entries,
+    read_patterns,
+    source_root,
+)
+from S3.sync.md5cache import Md5Cache
+from S3.sync.plan import Delete, DeletesWithheld, Reason, Skip, SyncOptions, Transfer, md5_resolver, plan
+from S3.transfer.chunking import part_size
+from S3.transfer.download import Fetch
+from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
+from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
+from S3.transfer.upload import UploadPlan
+
+PARAMS = ("LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or "
+          "s3://BUCKET[/PREFIX] s3://BUCKET[/PREFIX]")
+_MUST_END_IN_SLASH = "Destination S3 URI must end with '/' (ie must refer to a directory on the remote side)."
+
+Stream = Iterable[Entry | Unlisted]
+
+
+@dataclass
+class _Direction:
+    """What one direction contributes to the shared run: the two streams and how to act on a key."""
+
+    kind: str  # "upload", "download", "copy"
+    source: Stream
+    destination: Stream
+    md5_of: Callable[[Entry], str | None]
+    excluded: Callable[[str], bool]
+    transfer: Callable[[Transfer, str], Job | None]  # (action, "[i of N]") → job, None when refused
+    delete: Callable[[Delete], Job]
+    label: Callable[[Transfer], tuple[str, str]]  # (source, destination) as the output lines name them
+    delete_label: Callable[[Delete], str]
+    retrieving: str  # the URI/path whose listing INFO names
+    counts: dict[str, int] = field(default_factory=lambda: {"source": 0, "destination": 0})
+    cache: Md5Cache | None = None
+
+
+def sync(ctx: Context, args: list[str]) -> int:
+    settings = ctx.settings
+    if len(args) < 2:
+        raise ParameterError(f"Too few parameters! Expected: {PARAMS}")
+    if "-" in args:
+        raise ParameterError("Stdin or stdout ('-') can't be used for a source or a destination with the sync command.")
+    sources, target = args[:-1], args[-1]
+    remote = [s3uri.is_s3_uri(source) for source in sources]
+    if any(remote) != all(remote):
+        raise ParameterError("Sources must all be local files or all be s3:// URIs.")
+    executor = Executor(workers=settings.parallel_transfers, report=lambda job, result: job.subject(result),
+                        stop_on_error=settings.stop_on_error)
+    filters = filters_from(settings)
+    if not any(remote) and s3uri.is_s3_uri(target):
+        direction = _local_to_remote(ctx, sources, s3uri.parse_bucket(target), filters, executor)
+    elif all(remote) and len(sources) == 1 and not s3uri.is_s3_uri(target):
+        direction = _remote_to_local(ctx, s3uri.parse_bucket(sources[0]), target, filters, executor)
+    elif all(remote) and len(sources) == 1:
+        direction = _remote_to_remote(ctx, s3uri.parse_bucket(sources[0]), s3uri.parse_bucket(target), filters)
+    else:
+        raise ParameterError(f"Expected: {PARAMS} (one s3:// source when the source is remote)")
+    return _run(ctx, direction, executor)
+
+
+# -- the shared run ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    transfers: ActionSpool
+    deletes: ActionSpool
+    deferred: ActionSpool
+    remote_deletes: int = 0  # s3cmd counts destination-only keys in its summary with or without --delete-removed
+    withheld: DeletesWithheld | None = None
+
+
+def _plan_to_spools(ctx: Context, direction: _Direction, planned: _Planned) -> None:
+    settings = ctx.settings
+    options = SyncOptions(check_md5=settings.check_md5, skip_existing=settings.skip_existing,
+                          delete_removed=settings.delete_removed, delete_after=settings.delete_after,
+                          max_delete=settings.max_delete)
+    for action in plan(_counted(direction.source, direction.counts, "source"),
+                       _counted(direction.destination, direction.counts, "destination"), options,
+                       md5_of=direction.md5_of, excluded=direction.excluded):
+        if isinstance(action, Transfer):
+            planned.transfers.add(action)
+        elif isinstance(action, Delete):
+            planned.remote_deletes += 1
+            (planned.deferred if action.deferred else planned.deletes).add(action)
+        elif isinstance(action, DeletesWithheld):
+            planned.withheld = action
+        elif isinstance(action, Skip):
+            if action.reason is Reason.ONLY_AT_DESTINATION:
+                planned.remote_deletes += 1
+            elif action.reason is Reason.MD5_UNKNOWN:
+                log.info(f"disabled md5 check for {action.key}")
+
+
+def _counted(stream: Stream, counts: dict[str, int], side: str) -> Iterator[Entry | Unlisted]:
+    for item in stream:
+        if not isinstance(item, Unlisted):
+            counts[side] += 1
+        yield item
+
+
+def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
+    settings = ctx.settings
+    log.info(f"Retrieving list of remote files for {direction.retrieving} ...")
+    with ActionSpool() as transfers, ActionSpool() as deletes, ActionSpool() as deferred:
+        planned = _Planned(transfers, deletes, deferred)
+        _plan_to_spools(ctx, direction, planned)
+        _summary(ctx, direction, planned)
+        if planned.withheld is not None:
+            log.warning("delete: maximum requested number of deletes would be exceeded, none performed.")
+        if settings.dry_run:
+            _dry_run(ctx, direction, planned)
+            log.warning("Exiting now because of --dry-run")
+            return ExitCodes.EX_OK
+        executor.run(direction.delete(action) for action in planned.deletes)
+        started = time.monotonic()
+        failed_before = executor.failures
+        executor.run(_numbered(direction, _transfer_order(planned.transfers, settings.delay_updates),
+                               planned.transfers.count))
+        elapsed = time.monotonic() - started
+        if planned.deferred.count:
+            if executor.failures > failed_before:
+                log.warning(f"{planned.deferred.count} deletions not performed (--delete-after) because "
+                            f"{executor.failures - failed_before} transfers failed; run sync again once they succeed.")
+            else:
+                executor.run(direction.delete(action) for action in planned.deferred)
+        _done(ctx, direction, executor, planned.transfers.count, elapsed)
+    if direction.cache is not None:
+        direction.cache.save()
+    return executor.score.rc()
+
+
+def _transfer_order(spool: ActionSpool, delay_updates: bool) -> Iterator[Transfer]:
+    """With ``--delay-updates`` new files go first and the updated ones at the end."""
+    if not delay_updates:
+        yield from spool
+        return
+    yield from (action for action in spool if action.reason is Reason.NEW)
+    yield from (action for action in spool if action.reason is not Reason.NEW)
+
+
+def _numbered(direction: _Direction, actions: Iterable[Transfer], total: int) -> Iterator[Job]:
+    index = 0
+    for action in actions:
+        index += 1
+        job = direction.transfer(action, f"[{index} of {total}]")
+        if job is not None:
+            yield job
+
+
+def _summary(ctx: Context, direction: _Direction, planned: _Planned) -> None:
+    sent, removed = planned.transfers.count, planned.remote_deletes
+    counts = direction.counts
+    if direction.kind == "copy":
+        log.info(f"Found {counts['source']} source files, {counts['destination']} destination files")
+    if direction.kind == "upload":
+        log.info(f"Found {counts['source']} local files, {counts['destination']} remote files")
+    elif direction.kind == "download":
+        log.info(f"Found {counts['source']} remote file objects, {counts['destination']} local files and directories")
+    log.info("Verifying attributes...")
+    if direction.kind == "upload":
+        log.info(f"Summary: {sent} local files to upload, 0 files to remote copy, {removed} remote files to delete")
+    elif direction.kind == "download":
+        log.info(f"Summary: {sent} remote files to download, {removed} local files to delete, "
+                 "0 local files to hardlink")
+    else:
+        ctx.out(f"Summary: {sent} source files to copy, {removed} files at destination to delete")
+
+
+def _dry_run(ctx: Context, direction: _Direction, planned: _Planned) -> None:
+    for spool in (planned.deletes, planned.deferred):
+        for action in spool:
+            ctx.out(f"delete: '{direction.delete_label(action)}'")
+    for action in _transfer_order(planned.transfers, ctx.settings.delay_updates):
+        source, target = direction.label(action)
+        verb = {"upload": "upload", "download": "download", "copy": "remote copy"}[direction.kind]
+        ctx.out(f"{verb}: '{source}' -> '{target}'")
+
+
+def _done(ctx: Context, direction: _Direction, executor: Executor, count: int, seconds: float) -> None:
+    seconds = max(seconds, 1.0)  # as s3cmd: a run shorter than a second counts as one
+    if direction.kind == "copy":
+        if count:
+            ctx.out(f"Done. Copied {count} files in {seconds:0.1f} seconds, {count / seconds:0.2f} files/s.")
+        return
+    verb = "Uploaded" if direction.kind == "upload" else "Downloaded"
+    value, unit = formats.human_size(executor.bytes / seconds, floating=True)
+    line = f"Done. {verb} {executor.bytes} bytes in {seconds:0.1f} seconds, {value:0.2f} {unit}B/s."
+    if executor.bytes:
+        ctx.out(line)
+    else:
+        log.info(line)
+
+
+def _report(ctx: Context, line: Callable[[Result], str], failure: Callable[[Result], str]) -> Callable[[Result], None]:
+    def report(result: Result) -> None:
+        if result.ok:
+            ctx.out(line(result))
+        else:
+            log.error(failure(result))
+
+    return report
+
+
+# -- filters and notices -----------------------------------------------------------------------
+
+
+def _files_from(ctx: Context) -> frozenset[str] | None:
+    """The keys ``--files-from`` names (relative to the source directory; ``-``: stdin), or None without it."""
+    if not ctx.settings.files_from:
+        return None
+    names: set[str] = set()
+    for path in ctx.settings.files_from:
+        if path == "-":
+            text = ctx.stdin.read().decode("utf-8", "surrogateescape")
+            lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        else:
+            lines = read_patterns(path)
+        names.update(os.path.normpath(line).lstrip("/") for line in lines)
+    return frozenset(names)
+
+
+def _ancestor_excluded(filters: Filters) -> Callable[[str], bool]:
+    """Remote keys are matched like the files of a walk, ancestors' directories included."""
+    tree = LocalTree("", "", filters)
+    return tree.excludes_key
+
+
+# -- local → S3 --------------------------------------------------------------------------------
+
+
+def _local_to_remote(
+    ctx: Context, sources: list[str], dest: s3uri.S3Uri, filters: Filters, executor: Executor
+) -> _Direction:
+    settings = ctx.settings
+    for source in sources:
+        if not os.path.exists(source):
+            raise ParameterError(f"Invalid source: '{source}' is not an existing file or directory")
+    several = len(sources) > 1 or any(os.path.isdir(source) for source in sources)
+    if several and dest.key and not dest.key.endswith("/"):
+        raise ParameterError(_MUST_END_IN_SLASH)
+    log.info("Compiling list of local files...")
+    cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
+    client = ctx.client()
+    stream: Stream = local_entries(sources, filters=filters, follow_symlinks=settings.follow_symlinks,
+                                   keep_dirs=settings.keep_dirs, on_notice=notice_reporter(ctx, executor.fail))
+    allowed = _files_from(ctx)
+    trees = [LocalTree(*source_root(source), filters) for source in sources if os.path.isdir(source)]
+
+    def excluded(key: str) -> bool:
+        if allowed is not None and _below_root(key, trees) not in allowed:
+            return True
+        return any(tree.excludes_key(key) for tree in trees) or (not trees and filters.excludes_file(key))
+
+    if allowed is not None:
+        stream = (e for e in stream if isinstance(e, Unlisted) or _below_root(e.key, trees) in allowed)
+    if several:
+        base, listing_prefix, only = dest.key, dest.key, None
+        scopes = _source_scopes(sources)
+        if len(scopes) == 1 and scopes[0].endswith("/"):
+            listing_prefix = base + scopes[0]
+    else:  # one file: compared with its one key alone, so that nothing else under the prefix is deleted
+        scopes = []
+        if not dest.key or dest.key.endswith("/"):
+            base, only = dest.key, os.path.basename(sources[0])
+        else:
+            base = dest.key.rsplit("/", 1)[0] + "/" if "/" in dest.key else ""
+            only = dest.key[len(base):]
+            stream = (_renamed(e, only) for e in stream)
+        listing_prefix = base + only
+    remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix), base=base)
+    if only is not None:
+        remote = (e for e in remote if e.key == only)
+    elif "" not in scopes:  # only what the sources can give is compared (and so maybe deleted)
+        remote = (e for e in remote if any(e.key == scope or (scope.endswith("/") and e.key.startswith(scope))
+                                           for scope in scopes))
+
+    def head(entry: RemoteEntry) -> Mapping[str, str]:
+        return _lower(client.head_object(dest.bucket, base + entry.key).headers)
+
+    shared = object_headers(settings)
+    threshold = part_size(settings.multipart_chunk_size_mb, None)
+
+    def transfer(action: Transfer, counter: str) -> Job:
+        entry = action.source
+        assert isinstance(entry, LocalEntry)
+        target = dest.join(base + action.key)
+        line = _report(ctx, lambda r: formats.transfer_line("upload", entry.path, str(target), size=r.bytes,
+                                                              seconds=r.seconds, counter=counter),
+                       lambda r: f"Upload of '{entry.path}' failed: {r.error}")
+        return Job(run=lambda: _upload(ctx, entry, target, shared, cache), subject=line,
+                   inline=entry.size > threshold)
+
+    def delete(action: Delete) -> Job:
+        target = dest.join(base + action.key)
+        line = _report(ctx, lambda r: f"delete: '{target}'", lambda r: f"Delete of '{target}' failed: {r.error}")
+        return Job(run=lambda: delete_remote(client, dest.bucket, target.key), subject=line)
+
+    return _Direction("upload", stream, remote, md5_resolver(local=cache.md5_of, headers=head), excluded,
+                      transfer, delete, label=lambda a: (_path(a.source), str(dest.join(base + a.key))),
+                      delete_label=lambda a: str(dest.join(base + a.key)), retrieving=str(dest.join(base)),
+                      cache=cache)
+
+
+def _source_scopes(sources: list[str]) -> list[str]:
+    """The destination keys each source may give: '' (anything) for ``dir/``, ``dir/…`` for ``dir``,
+    the name of a file. Keys outside them are not the sync's business (s3cmd 2.4.0 does not list them)."""
+    scopes = []
+    for source in sources:
+        if os.path.isdir(source):
+            scopes.append(source_root(source)[1])
+        else:
+            scopes.append(os.path.basename(source))
+    return sorted(set(scopes))
+
+
+def _stem(uri: s3uri.S3Uri, base: str) -> str:
+    """What every key of a remote source starts with below ``base`` ('' for ``s3://b/p/``, 'c' for
+    ``s3://b/p/c``): the destination's entries outside it are out of the sync's scope."""
+    return uri.key[len(base):]
+
+
+def _path(entry: Entry) -> str:
+    return entry.path if isinstance(entry, LocalEntry) else entry.key
+
+
+def _below_root(key: str, trees: list[LocalTree]) -> str:
+    for tree in trees:
+        if tree.key_prefix and key.startswith(tree.key_prefix):
+            return key[len(tree.key_prefix):]
+    return key
+
+
+def _renamed(entry: LocalEntry | Unlisted, key: str) -> LocalEntry | Unlisted:
+    return replace(entry, key=key) if isinstance(entry, LocalEntry) else entry
+
+
+def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[str, str], cache: Md5Cache) -> Result:
+    settings = ctx.settings
+    headers = dict(shared)
+    if stat.S_ISDIR(entry.mode):  # --keep-dirs: the directory as an empty 'dir/' object
+        return _folder_marker(ctx, target, headers)
+    try:
+        with open(entry.path, "rb") as handle:
+            head = handle.read(2048)
+        headers.setdefault("Content-Type", guess_mime(settings, entry.path, head))
+        if settings.preserve_attrs:
+            md5 = cache.md5_of(entry)
+            if md5 is not None:
+                headers[attrs.HEADER] = attrs.encode(os.stat(entry.path), md5)
+    except OSError as bad:
+        return Result(error=LocalFileError(f"Cannot read '{entry.path}': {bad.strerror}; nothing uploaded for it"))
+    log.info(f"Sending file '{entry.path}', please wait...")
+    plan_ = UploadPlan(
+        bucket=target.bucket, key=target.key, headers=headers,
+        part_size=part_size(settings.multipart_chunk_size_mb, entry.size, max_parts=settings.multipart_max_chunks),
+        workers=max(1, settings.parallel_transfers), multipart=settings.enable_multipart, limiter=ctx.limiter(),
+    )
+    return upload_one(ctx.client(), entry.path, plan_)
+
+
+def _folder_marker(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str]) -> Result:
+    started = time.monotonic()
+    try:
+        ctx.client().put_object(target.bucket, target.key, b"", headers=headers)
+    except S3cmdError as failed:
+        return Result(seconds=time.monotonic() - started, error=failed)
+    return Result(bytes=0, seconds=time.monotonic() - started)
+
+
+def _objects(ctx: Context, bucket: str, prefix: str) -> Iterator:  # type: ignore[type-arg]
+    for page in ctx.client().list_objects(bucket, prefix=prefix):
+        yield from page.objects
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def _remote_base(uri: s3uri.S3Uri) -> str:
+    """``p/`` syncs what lies below it; ``p`` syncs ``p/`` itself (keys keep ``p/``), as s3cmd does."""
+    return uri.key[: len(uri.key) - len(relative_key(uri.key, uri.key))] if uri.key else ""
+
+
+# -- S3 → local --------------------------------------------------------------------------------
+
+
+def _remote_to_local(
+    ctx: Context, source: s3uri.S3Uri, target: str, filters: Filters, executor: Executor
+) -> _Direction:
+    settings = ctx.settings
+    if not target.endswith("/") and not os.path.isdir(target):
+        raise ParameterError("Destination must be a directory and end with '/' when downloading multiple sources.")
+    client = ctx.client()
+    base = _remote_base(source)
+    cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
+    excluded = _ancestor_excluded(filters)
+    claims = LocalClaims()
+
+    def head(entry: RemoteEntry) -> Mapping[str, str]:
+        return _lower(client.head_object(source.bucket, base + entry.key).headers)
+
+    fetch = Fetch(part_size=part_size(settings.multipart_chunk_size_mb, None),
+                  workers=max(1, settings.parallel_transfers), limiter=ctx.limiter())
+
+    def place(key: str, size: int) -> LocalTarget | None:
+        found = local_target(key, target, size=size)
+        refusal = found if not isinstance(found, LocalTarget) else claims.claim(found)
+        if refusal is not None:
+            log.warning(f"Skipping '{source.join(base + key)}': {refusal.describe()}; nothing written for it")
+            executor.fail(ExitCodes.EX_PARTIAL)
+            return None
+        assert isinstance(found, LocalTarget)
+        return found
+
+    def folders_made(entries: Iterable[RemoteEntry]) -> Iterator[RemoteEntry]:
+        """Folder markers (empty 'dir/' objects) become folders as the listing streams by; they are
+        neither transfers nor compared."""
+        for entry in entries:
+            if not (entry.key.endswith("/") and entry.size == 0):
+                yield entry
+                continue
+            found = place(entry.key, 0)
+            if found is not None and not settings.dry_run and not excluded(entry.key):
+                try:
+                    os.makedirs(found.path, exist_ok=True)
+                except OSError as bad:
+                    log.error(f"Cannot create directory '{found.path}': {bad.strerror}")
+                    executor.fail(ExitCodes.EX_IOERR)
+
+    def transfer(action: Transfer, counter: str) -> Job | None:
+        found = place(action.key, action.source.size)
+        if found is None:
+            return None
+        uri = source.join(base + action.key)
+        line = _report(ctx, lambda r: formats.transfer_line("download", str(uri), found.path, size=r.bytes,
+                                                              seconds=r.seconds, counter=counter),
+                       lambda r: f"Download of '{found.path}' failed (Reason: {r.error})")
+
+        def run() -> Result:
+            log.info(f"Receiving file '{found.path}', please wait...")
+            result = download_one(client, uri.bucket, uri.key, found.path, fetch=fetch,
+                                  preserve=settings.preserve_attrs)
+            if result.ok and settings.delete_after_fetch:
+                removed = delete_remote(client, uri.bucket, uri.key)
+                if not removed.ok:
+                    return Result(bytes=result.bytes, seconds=result.seconds, error=removed.error)
+            return result
+
+        return Job(run=run, subject=line, inline=action.source.size > fetch.part_size)
+
+    def delete(action: Delete) -> Job:
+        path = action.entry.path  # type: ignore[union-attr]
+        line = _report(ctx, lambda r: f"delete: '{path}'", lambda r: f"Delete of '{path}' failed: {r.error}")
+        return Job(run=lambda: delete_local(path), subject=line)
+
+    remote = folders_made(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
+    local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
+    stem = _stem(source, base)
+    if stem:  # 's3://b/p/c dn/' compares dn/c… alone: nothing else in dn/ is deleted
+        local = (e for e in local if e.key.startswith(stem))
+    return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
+                      transfer, delete, label=lambda a: (str(source.join(base + a.key)), os.path.join(target, a.key)),
+                      delete_label=lambda a: _path(a.entry), retrieving=str(source), cache=cache)
+
+
+# -- S3 → S3 -----------------------------------------------------------------------------------
+
+
+def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filters: Filters) -> _Direction:
+    if dest.key and not dest.key.endswith("/"):
+        raise ParameterError(_MUST_END_IN_SLASH)
+    client = ctx.client()
+    base = _remote_base(source)
+    src_stream = _Tracked(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
+    dst_stream = remote_entries(_objects(ctx, dest.bucket, dest.key + _stem(source, base)), base=dest.key)
+
+    def head(entry: RemoteEntry) -> Mapping[str, str]:
+        if entry is src_stream.last:
+            return _lower(client.head_object(source.bucket, base + entry.key).headers)
+        return _lower(client.head_object(dest.bucket, dest.key + entry.key).headers)
+
+    shared = object_headers(ctx.settings)
+
+    def transfer(action: Transfer, counter: str) -> Job:
+        src, dst = source.join(base + action.key), dest.join(dest.key + action.key)
+        line = _report(ctx, lambda r: f"remote copy: '{src}' -> '{dst}'  {counter}",
+                       lambda r: f"Copy of '{src}' failed: {r.error}")
+        return Job(run=lambda: copy_one(client, (src.bucket, src.key), (dst.bucket, dst.key),
+                                        size=action.source.size, headers=shared), subject=line)
+
+    def delete(action: Delete) -> Job:
+        target = dest.join(dest.key + action.key)
+        line = _report(ctx, lambda r: f"delete: '{target}'", lambda r: f"Delete of '{target}' failed: {r.error}")
+        return Job(run=lambda: delete_remote(client, dest.bucket, target.key), subject=line)
+
+    return _Direction("copy", src_stream, dst_stream, md5_resolver(local=lambda e: None, headers=head),
+                      _ancestor_excluded(filters), transfer, delete,
+                      label=lambda a: (str(source.join(base + a.key)), str(dest.join(dest.key + a.key))),
+                      delete_label=lambda a: str(dest.join(dest.key + a.key)), retrieving=str(dest))
+
+
+class _Tracked:
+    """A stream that remembers the entry it yielded last (the planner compares that one next), so
+    that ``md5_of`` can tell a source object from a destination object when both are remote."""
+
+    def __init__(self, stream: Iterable[RemoteEntry]) -> None:
+        self._stream = stream
+        self.last: RemoteEntry | None = None
+
+    def __iter__(self) -> Iterator[RemoteEntry]:
+        for entry in self._stream:
+            self.last = entry
+            yield entry
