@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from S3.errors import ParameterError
+from S3.output import log
+from S3.transfer.symlinks import Symlink, skip_warning, symlink_verdict
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,20 @@ def expand(sources: list[str], *, recursive: bool, follow_symlinks: bool, keep: 
                 dirnames.sort()
                 for name in sorted(filenames):
                     path = os.path.join(dirpath, name)
-                    if os.path.islink(path) and not follow_symlinks:
+                    if not _sendable(path, follow=follow_symlinks, named=False):
                         continue
                     relative = os.path.relpath(path, base) if base else path
                     relative = relative.replace(os.sep, "/")
                     if keep.keeps(relative):
                         yield LocalFile(path, relative)
-        else:
+        elif _sendable(source, follow=follow_symlinks, named=True):
             name = os.path.basename(source)
             if keep.keeps(name):
                 yield LocalFile(source, name)
+
+
+def _sendable(path: str, *, follow: bool, named: bool) -> bool:
+    verdict = symlink_verdict(path, follow=follow, named=named)
+    if verdict is not Symlink.SEND and skip_warning(path, verdict):
+        log.warning(skip_warning(path, verdict))
+    return verdict is Symlink.SEND
