@@ -299,3 +299,92 @@ def test_help_names_all_seven_credential_sources(our_help: str) -> None:
     for source in ("--access_key", "config file", "AWS_ACCESS_KEY_ID", "~/.aws", "AWS_WEB_IDENTITY_TOKEN_FILE",
                    "AWS_CONTAINER_CREDENTIALS_FULL_URI", "instance metadata"):
         assert source in paragraph, source
+
+
+# -- options that had no test: each one changes what reaches the server -------------------------
+
+
+def test_upload_options_storage_mime_attrs_acl(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    (s3cmd.home / "notes.txt").write_text("hello")
+
+    def put(key: str, *options: str) -> dict:  # type: ignore[type-arg]
+        run = s3cmd("put", *options, "notes.txt", f"s3://{bucket}/{key}")
+        assert run.rc == 0, run.output
+        return s3.head_object(Bucket=bucket, Key=key)
+
+    assert put("rr", "--rr")["StorageClass"] == "REDUCED_REDUNDANCY"
+    assert put("rr2", "--reduced-redundancy")["StorageClass"] == "REDUCED_REDUNDANCY"
+    assert "StorageClass" not in put("norr", "--rr", "--no-rr")  # STANDARD is not sent back
+    assert "StorageClass" not in put("norr2", "--reduced-redundancy", "--no-reduced-redundancy")
+    assert put("guess", "-M")["ContentType"].startswith("text/plain")
+    assert put("guess2", "--guess-mime-type")["ContentType"].startswith("text/plain")
+    assert put("noguess", "--no-guess-mime-type", "--default-mime-type=application/x-mine")["ContentType"] \
+        == "application/x-mine"
+    assert "s3cmd-attrs" not in put("nopreserve", "--no-preserve")["Metadata"]
+    assert "s3cmd-attrs" in put("preserve", "-p")["Metadata"]
+    assert "s3cmd-attrs" in put("preserve2", "--preserve")["Metadata"]
+    put("private", "--acl-public", "--acl-private")
+    grants = s3.get_object_acl(Bucket=bucket, Key="private")["Grants"]
+    assert not [g for g in grants if g["Grantee"].get("URI", "").endswith("AllUsers")]
+
+
+def test_no_mime_magic(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("magic", reason="python-magic is what --no-mime-magic turns off")
+    (s3cmd.home / "page").write_text("<html><body>no extension</body></html>")
+    assert s3cmd("put", "page", f"s3://{bucket}/magic").rc == 0
+    assert s3.head_object(Bucket=bucket, Key="magic")["ContentType"] == "text/html"
+    assert s3cmd("put", "--no-mime-magic", "page", f"s3://{bucket}/plain").rc == 0
+    assert s3.head_object(Bucket=bucket, Key="plain")["ContentType"] == "binary/octet-stream"
+
+
+def test_remove_header_and_disable_multipart(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    (s3cmd.home / "big").write_bytes(os.urandom(6 * 1024 * 1024))
+    whole = s3cmd("put", "--disable-multipart", "--multipart-chunk-size-mb=5", "big", f"s3://{bucket}/whole")
+    assert whole.rc == 0, whole.output
+    assert "-" not in s3.head_object(Bucket=bucket, Key="whole")["ETag"]
+    parts = s3cmd("put", "--multipart-chunk-size-mb=5", "big", f"s3://{bucket}/parts")
+    assert parts.rc == 0, parts.output
+    assert s3.head_object(Bucket=bucket, Key="parts")["ETag"].endswith('-2"')
+    assert s3cmd("modify", "--add-header=x-amz-meta-foo:bar", f"s3://{bucket}/whole").rc == 0
+    assert s3.head_object(Bucket=bucket, Key="whole")["Metadata"]["foo"] == "bar"
+    removed = s3cmd("modify", "--remove-header=x-amz-meta-foo", f"s3://{bucket}/whole")
+    assert removed.rc == 0, removed.output
+    assert "foo" not in s3.head_object(Bucket=bucket, Key="whole")["Metadata"]
+
+
+def test_filters_from_files_and_regexps(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    tree = s3cmd.home / "tree"
+    tree.mkdir()
+    for name in ("a.log", "b.log", "keep.log", "c.txt", "d.tmp", "e.bak"):
+        (tree / name).write_text(name)
+    (s3cmd.home / "ex.lst").write_text("*.log\n")
+    (s3cmd.home / "in.lst").write_text("keep.*\n")
+    run = s3cmd("put", "-r", "--exclude-from=ex.lst", "--include-from=in.lst", "--rexclude=\\.tmp$",
+                "--exclude=*.bak", "--include=b.*", "--rinclude=^nothing$", "tree/", f"s3://{bucket}/t/")
+    assert run.rc == 0, run.output
+    assert _keys(s3, bucket) == ["t/b.log", "t/c.txt", "t/keep.log"]
+
+
+def test_ls_limit(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    for key in ("a", "b", "c"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    run = s3cmd("ls", "-r", "--limit=2", f"s3://{bucket}")
+    assert run.rc == 0, run.output
+    assert [line.split()[-1] for line in run.stdout.splitlines()] == [f"s3://{bucket}/a", f"s3://{bucket}/b"]
+
+
+def test_endpoint_and_keys_on_the_command_line(s3cmd: S3cmdRunner, moto_server: MotoServer, identities,  # type: ignore[no-untyped-def]
+                                              bucket: str) -> None:
+    """--host, --host-bucket, --no-ssl, --access_key and --secret_key override a config that says otherwise."""
+    elsewhere = s3cmd.home / "elsewhere.cfg"
+    elsewhere.write_text("[default]\naccess_key = AKIAWRONGWRONGWRONG\nsecret_key = wrongwrongwrongwrong\n"
+                         "host_base = 127.0.0.1:9\nhost_bucket = 127.0.0.1:9\nuse_https = True\nmax_retries = 0\n")
+    host = moto_server.url.split("//", 1)[1]
+    admin = identities["admin"]
+    run = s3cmd("ls", f"--host={host}", f"--host-bucket={host}", "--no-ssl", f"--access_key={admin.access_key}",
+                f"--secret_key={admin.secret_key}", config=elsewhere)
+    assert run.rc == 0, run.output
+    assert f"s3://{bucket}" in run.stdout
+    wrong = s3cmd("ls", f"--host={host}", f"--host-bucket={host}", "--ssl", f"--access_key={admin.access_key}",
+                  f"--secret_key={admin.secret_key}", config=elsewhere, timeout=60)
+    assert wrong.rc != 0  # HTTPS to a plain-HTTP server
