@@ -36,10 +36,23 @@ def is_s3_uri(text: str) -> bool:
     return text[: len(_SCHEME)].lower() == _SCHEME
 
 
+def _printable(text: str) -> str:
+    """``text`` with the bytes that are not UTF-8 shown as ``\\xe9``."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from argv's bytes
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def parse(text: str) -> S3Uri:
     """Parse ``s3://bucket[/key]``; anything malformed is a parameter problem, never a traceback."""
     if not is_s3_uri(text):
         raise ParameterError(f"Expecting S3 URI (s3://BUCKET[/OBJECT]) instead of '{text}'")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8 (a Latin-1 terminal): no S3 name has them
+        raise ParameterError(f"'{_printable(text)}' is not valid UTF-8, as S3 names must be: "
+                             "check the terminal's or the script's encoding") from None
     rest = text[len(_SCHEME) :]
     bucket, _, key = rest.partition("/")
     if bucket and not _BUCKET.match(bucket):

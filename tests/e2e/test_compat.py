@@ -193,19 +193,32 @@ def test_put_follows_symbolic_links_when_asked(s3cmd: S3cmdRunner, s3, bucket: s
 
 # -- get of objects with non-ASCII names -----------------------------------------------------
 
-_NAMES = ["café", unicodedata.normalize("NFD", "café"), "pct%41", "pct%2F", "plus+x", "sp ace", "emoji😀",
+_NAMES = ["", "café", unicodedata.normalize("NFD", "café"), "pct%41", "pct%2F", "plus+x", "sp ace", "emoji😀",
           "日本語", "a%", "x?y", "eq=x&y", "ß", "line\u2028sep", "nb\u00a0sp"]
 
 
 def test_get_of_non_ascii_and_odd_names_as_put_stored_them(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
     for number, name in enumerate(_NAMES):
-        (s3cmd.home / f"src{number}").write_bytes(name.encode())
+        name = name or "vide-é"  # an empty object, with its bytes "" below
+        (s3cmd.home / f"src{number}").write_bytes(name.encode() if number else b"")
         put = s3cmd("put", f"src{number}", f"s3://{bucket}/{name}")
         assert put.rc == 0, (name, put.output)
-        assert s3.get_object(Bucket=bucket, Key=name)["Body"].read() == name.encode()  # the key, byte for byte
+        content = (s3cmd.home / f"src{number}").read_bytes()
+        assert s3.get_object(Bucket=bucket, Key=name)["Body"].read() == content  # the key, byte for byte
         got = s3cmd("get", f"s3://{bucket}/{name}", f"out{number}")
         assert got.rc == 0, (name, got.output)
-        assert (s3cmd.home / f"out{number}").read_bytes() == name.encode()
+        assert (s3cmd.home / f"out{number}").read_bytes() == content
+
+
+def test_a_uri_that_is_not_utf8_is_a_parameter_problem(s3cmd: S3cmdRunner, bucket: str) -> None:
+    """A name typed in a Latin-1 terminal reaches us as bytes that no S3 key can have."""
+    latin1 = os.fsdecode(b"caf\xe9")
+    for args in (("get", f"s3://{bucket}/{latin1}", "out"), ("ls", f"s3://{bucket}/{latin1}")):
+        run = s3cmd(*args)
+        assert run.rc == 64, run.output
+        assert run.stderr == (f"ERROR: Parameter problem: 's3://{bucket}/caf\\xe9' is not valid UTF-8, "
+                              "as S3 names must be: check the terminal's or the script's encoding\n")
+
 
 
 # -- --help ----------------------------------------------------------------------------------
