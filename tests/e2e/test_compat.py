@@ -401,3 +401,16 @@ def test_endpoint_and_keys_on_the_command_line(s3cmd: S3cmdRunner, moto_server: 
     wrong = s3cmd("ls", f"--host={host}", f"--host-bucket={host}", "--ssl", f"--access_key={admin.access_key}",
                   f"--secret_key={admin.secret_key}", config=elsewhere, timeout=60)
     assert wrong.rc != 0  # HTTPS to a plain-HTTP server
+
+
+def test_recursive_delete_of_nothing_warns_as_upstream(s3cmd: S3cmdRunner, bucket: str) -> None:
+    run = s3cmd("del", "-r", f"s3://{bucket}/nothing-here/")
+    assert (run.rc, run.stdout, run.stderr) == (0, "", "WARNING: Remote list is empty.\n")
+
+
+def test_rb_force_of_a_missing_bucket_succeeds_silently_as_upstream(s3cmd: S3cmdRunner) -> None:
+    forced = s3cmd("rb", "--force", "s3://no-such-bucket-cc")
+    assert (forced.rc, forced.output) == (0, "")
+    plain = s3cmd("rb", "s3://no-such-bucket-cc")
+    assert plain.rc == 12
+    assert plain.stderr == "ERROR: S3 error: 404 (NoSuchBucket): The specified bucket does not exist\n"

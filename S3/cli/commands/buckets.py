@@ -62,6 +62,8 @@ def remove_bucket(ctx: Context, args: list[str]) -> int:
             with naming_the_bucket(uri.bucket, unless=("NoSuchBucket",)):  # as s3cmd: its S3 error line only
                 client.delete_bucket(uri.bucket)
         except S3Error as failed:
+            if failed.code == "NoSuchBucket" and ctx.settings.force:
+                continue  # as s3cmd: --force asks for the bucket to be gone, and it is
             if failed.code != "BucketNotEmpty" or not (ctx.config.recursive and ctx.config.force):
                 raise
             log.warning("Bucket is not empty. Removing all the objects from it first. This may take some time...")
