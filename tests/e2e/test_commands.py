@@ -389,7 +389,7 @@ def test_verbose_progress_and_help(s3cmd: S3cmdRunner, bucket: str) -> None:
     quiet_default = s3cmd("get", "--skip-existing", f"s3://{bucket}/p.txt", "a.txt")
     assert quiet_default.stderr == ""
     helped = s3cmd("--help")
-    assert helped.rc == 0 and helped.stdout.startswith("usage: s3cmd [options] COMMAND [parameters]")
+    assert helped.rc == 0 and helped.stdout.startswith("Usage: s3cmd [options] COMMAND [parameters]")  # as upstream
     assert "Commands:" in helped.stdout and "s3cmd whoami" in helped.stdout
 
 

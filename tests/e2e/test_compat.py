@@ -414,3 +414,22 @@ def test_rb_force_of_a_missing_bucket_succeeds_silently_as_upstream(s3cmd: S3cmd
     plain = s3cmd("rb", "s3://no-such-bucket-cc")
     assert plain.rc == 12
     assert plain.stderr == "ERROR: S3 error: 404 (NoSuchBucket): The specified bucket does not exist\n"
+
+
+def test_recursive_get_ls_del_of_keys_xml_cannot_carry(s3cmd: S3cmdRunner, s3, bucket: str,  # type: ignore[no-untyped-def]
+                                                       relaxed_auth: None) -> None:
+    """A key with a control character cannot appear in XML 1.0 as it is: the listing asks S3 to
+    URL-encode keys (``encoding-type=url``) and decodes them (it was exit 11, malformed XML)."""
+    keys = ["t/ctl\x01é", "t/plus+ sp%41", "t/日本"]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    listing = s3cmd("ls", "-r", f"s3://{bucket}/t/")
+    assert listing.rc == 0, listing.output
+    assert sorted(line.split("   ", 1)[1].strip().split(" ", 1)[1].strip() for line in listing.stdout.splitlines()) \
+        == sorted(f"s3://{bucket}/{key}" for key in keys)
+    got = s3cmd("get", "-r", f"s3://{bucket}/t/", "out/")
+    assert got.rc == 0, got.output
+    assert sorted(p.read_bytes() for p in (s3cmd.home / "out").iterdir()) == sorted(k.encode() for k in keys)
+    deleted = s3cmd("del", "-r", f"s3://{bucket}/t/")
+    assert deleted.rc == 0, deleted.output
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
