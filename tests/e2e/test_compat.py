@@ -433,3 +433,17 @@ def test_recursive_get_ls_del_of_keys_xml_cannot_carry(s3cmd: S3cmdRunner, s3, b
     deleted = s3cmd("del", "-r", f"s3://{bucket}/t/")
     assert deleted.rc == 0, deleted.output
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_listing_keys_are_decoded_only_when_the_server_says_it_encoded_them() -> None:
+    from S3.s3.xml import parse_list_page
+
+    def page(extra: str, key: str) -> bytes:
+        return (f"<ListBucketResult>{extra}<IsTruncated>false</IsTruncated><Contents><Key>{key}</Key>"
+                "<LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>\"x\"</ETag><Size>1</Size>"
+                "</Contents><CommonPrefixes><Prefix>p%2B+q/</Prefix></CommonPrefixes></ListBucketResult>").encode()
+
+    encoded = parse_list_page(page("<EncodingType>url</EncodingType>", "ctl%01+%25"))
+    assert ([o.key for o in encoded.objects], encoded.prefixes) == (["ctl\x01 %"], ("p+ q/",))
+    ignored = parse_list_page(page("", "a%41+b"))  # a server that ignores encoding-type: keys as they are
+    assert ([o.key for o in ignored.objects], ignored.prefixes) == (["a%41+b"], ("p%2B+q/",))
