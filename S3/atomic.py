@@ -27,6 +27,12 @@ class Stopping(Exception):
     """The process is ending (interrupted): no new temporary file is started."""
 
 
+def accept_writes() -> None:
+    """A new run begins (``raw_main``): temporary files may be started again. A process runs once,
+    but in-process runs (tests, embedding) follow an interrupted one."""
+    _stopping.clear()
+
+
 def remove_unfinished() -> None:
     """Remove every temporary file still being written and refuse new ones (called on Ctrl-C / SIGTERM)."""
     _stopping.set()

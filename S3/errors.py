@@ -41,9 +41,19 @@ class NotEnoughParameters(S3cmdError):
 
 
 class UsageError(S3cmdError):
-    """Unknown option or command: reported with the usage line."""
+    """Unknown command, missing command: reported with the usage line."""
 
     exit_code = ExitCodes.EX_USAGE
+
+
+class OptionError(UsageError):
+    """The options could not be parsed (unknown option, missing or malformed value).
+
+    Exit code 2, not 64: s3cmd's option parser (optparse) exits 2 for every such error, and
+    scripts written against s3cmd test for it; a bad command or parameter stays 64.
+    """
+
+    exit_code = 2
 
 
 class ConfigError(S3cmdError):

@@ -70,14 +70,30 @@ def cli_only(options: argparse.Namespace) -> dict[str, object]:
 
 
 def print_help(stream: IO[str]) -> None:
-    stream.write(cli_parser.build_parser().format_help())
-    from S3.cli.commands import HELP
+    from S3.cli.commands import help_entries
 
+    text = cli_parser.build_parser().format_help()
+    stream.write(text.replace("usage: ", "Usage: ", 1).replace("\noptions:\n", "\nOptions:\n", 1))
     stream.write("\nCommands:\n")
-    for title, usage in HELP:
+    for title, usage in help_entries():
         stream.write(f"  {title}\n      {usage}\n")
-    stream.write("\nCredentials come from (first found): --access_key/--secret_key, the config file, "
-                 "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.\n")
+    stream.write(_CREDENTIALS_HELP)
+
+
+_CREDENTIALS_HELP = """
+Credentials come from the first of these sources that is configured (a source that is
+configured but fails stops the search with an error naming it):
+  1. the command line: --access_key, --secret_key (and --access_token)
+  2. the config file (-c FILE, $S3CMD_CONFIG or ~/.s3cfg): access_key, secret_key, access_token
+  3. the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)
+  4. a ~/.aws profile (--profile or AWS_PROFILE): keys, role_arn with source_profile or
+     credential_source, web_identity_token_file, credential_process
+  5. web identity (EKS IRSA): AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE
+  6. container credentials (ECS, EKS Pod Identity): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
+     AWS_CONTAINER_CREDENTIALS_FULL_URI
+  7. EC2 instance metadata (IMDSv2), unless AWS_EC2_METADATA_DISABLED=true
+'s3cmd whoami' shows which one was used.
+"""
 
 
 def program(options: argparse.Namespace, runtime: Runtime) -> int:
@@ -125,6 +141,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def raw_main(argv: Sequence[str], *, runtime: Runtime | None = None) -> int:
     runtime = runtime or Runtime()
+    atomic.accept_writes()
     debug = "-d" in argv or "--debug" in argv
     log.setup("DEBUG" if debug else "WARNING", runtime.stderr)
     previous = None

@@ -1,7 +1,8 @@
 """s3cmd's options, declared once. Parsing only: no side effects.
 
 Options may stand before or after the command, as with s3cmd. An unknown
-option or a bad value is a ``UsageError`` (exit 64), never argparse's exit 2, and its
+option or a bad value is an ``OptionError``: exit 2 as s3cmd's optparse exits, but one
+``ERROR:`` line printed by ``raw_main`` (argparse never prints or exits itself), whose
 message names the option, never the value given (it may be a secret passed to a
 misspelt option: ``--secret-key SECRET``).
 """
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from S3 import PkgInfo
-from S3.errors import UsageError
+from S3.errors import OptionError
 
 USAGE = "s3cmd [options] COMMAND [parameters]"
 # setacl's --acl-grant/--acl-revoke
@@ -72,7 +73,7 @@ def acl_spec(text: str) -> str:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(_without_values(message))
+        raise OptionError(_without_values(message))
 
 
 def _flag(parser: argparse.ArgumentParser, *names: str, dest: str, value: object, help: str) -> None:
@@ -261,5 +262,5 @@ CONFIG_DESTS += ["log_target_prefix", "website_index", "website_error", "expiry_
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     options, extras = build_parser().parse_known_intermixed_args(list(argv))
     if extras:
-        raise UsageError(_unknown_option(extras, argv))
+        raise OptionError(_unknown_option(extras, argv))
     return options

@@ -267,6 +267,7 @@ class S3Client:
         seen = 0
         while True:
             query = [("prefix", prefix)] if prefix else []
+            query.append(("encoding-type", "url"))  # keys XML cannot carry (control characters) come encoded
             if delimiter:
                 query.append(("delimiter", delimiter))
             if marker:
@@ -332,9 +333,24 @@ class S3Client:
         self.request("DELETE", bucket, key)
 
     def delete_objects(self, bucket: str, keys: list[str]) -> tuple[list[str], list[tuple[str, str, str]]]:
-        body = xml.build_delete(keys)
-        answer = self.request("POST", bucket, query=[("delete", "")], body=body, headers={"Content-MD5": md5_b64(body)})
-        return xml.parse_delete_result(answer.body)
+        """(deleted keys, (key, code, message) of failures). Keys that an XML body cannot carry
+        (control characters) are deleted one request each."""
+        batch = [key for key in keys if xml.can_carry(key)]
+        deleted: list[str] = []
+        errors: list[tuple[str, str, str]] = []
+        if batch:
+            body = xml.build_delete(batch)
+            answer = self.request("POST", bucket, query=[("delete", "")], body=body,
+                                  headers={"Content-MD5": md5_b64(body)})
+            deleted, errors = xml.parse_delete_result(answer.body)
+        for key in (key for key in keys if not xml.can_carry(key)):
+            try:
+                self.delete_object(bucket, key)
+            except S3Error as failed:
+                errors.append((key, failed.code or str(failed.status), failed.error_message))
+            else:
+                deleted.append(key)
+        return deleted, errors
 
     def copy_object(
         self, src_bucket: str, src_key: str, bucket: str, key: str, *, headers: Mapping[str, str], replace_metadata: bool

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import unquote_plus
 
 from S3.errors import ServerAnswerError
 from S3.identity.timestamps import parse_timestamp
@@ -125,11 +128,20 @@ def parse_buckets(body: bytes) -> list[Bucket]:
     ]
 
 
+def _names(tree: ET.Element) -> Callable[[str], str]:
+    """How to read the listing's keys: URL-decoded when the server says it encoded them
+    (``encoding-type=url``, asked for because XML 1.0 cannot carry some characters a key may
+    hold); as they are from a server that ignored the request (decoding those would change
+    keys with '%' or '+')."""
+    return unquote_plus if _text(tree, "EncodingType").lower() == "url" else str
+
+
 def parse_list_page(body: bytes) -> ListPage:
     tree = parse_xml(body, expect="ListBucketResult")
+    name = _names(tree)
     objects = tuple(
         ObjectEntry(
-            key=_text(c, "Key"),
+            key=name(_text(c, "Key")),
             size=_int(c, "Size"),
             last_modified=_date(c, "LastModified"),
             etag=_text(c, "ETag"),
@@ -137,9 +149,9 @@ def parse_list_page(body: bytes) -> ListPage:
         )
         for c in tree.findall("Contents")
     )
-    prefixes = tuple(_text(p, "Prefix") for p in tree.findall("CommonPrefixes"))
+    prefixes = tuple(name(_text(p, "Prefix")) for p in tree.findall("CommonPrefixes"))
     truncated = _text(tree, "IsTruncated", "false").lower() == "true"
-    marker = _text(tree, "NextMarker")
+    marker = name(_text(tree, "NextMarker"))
     if truncated and not marker:
         candidates = [o.key for o in objects] + list(prefixes)
         marker = max(candidates) if candidates else ""
@@ -172,6 +184,15 @@ def parse_delete_result(body: bytes) -> tuple[list[str], list[tuple[str, str, st
 
 def parse_versioning(body: bytes) -> str:
     return _text(parse_xml(body), "Status")
+
+
+# Characters XML 1.0 cannot carry, not even as &#N; (a key may hold them: S3 keys are any UTF-8).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def can_carry(text: str) -> bool:
+    """Whether ``text`` can travel in an XML request body (``build_delete``)."""
+    return not _NOT_XML.search(text)
 
 
 def build_delete(keys: list[str]) -> bytes:

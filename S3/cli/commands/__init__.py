@@ -1,4 +1,9 @@
-"""The dispatch table: command name → function(ctx, args) → exit code."""
+"""The dispatch table: command name → function(ctx, args) → exit code; and ``--help``'s command list.
+
+A new command adds one line to ``COMMANDS`` and one ``(title, usage)`` line anywhere in ``HELP``
+(the command is the usage's second word); ``help_entries()`` prints them in s3cmd 2.4.0's order
+(``ORDER``), then ours. Titles and usages of upstream commands are upstream's words.
+"""
 
 from __future__ import annotations
 
@@ -87,6 +92,17 @@ class _LazyCommands(Mapping[str, Command]):
 
 COMMANDS: Mapping[str, Command] = _LazyCommands(_TABLE)
 
+
+# s3cmd 2.4.0's --help order; commands not listed here (ours) come after, in HELP's order.
+ORDER = (
+    "mb rb ls la put get del rm restore sync du info cp modify mv setacl setversioning setownership "
+    "setblockpublicaccess setobjectlegalhold setobjectretention setpolicy delpolicy setcors delcors payer "
+    "multipart abortmp listmp accesslog sign signurl fixbucket settagging gettagging deltagging ws-create "
+    "ws-delete ws-info expire setlifecycle getlifecycle dellifecycle setnotification getnotification "
+    "delnotification cflist cfinfo cfcreate cfdelete cfmodify cfinval cfinvalinfo"
+).split()
+
+# (title, usage), in any order: help_entries() sorts them.
 HELP: list[tuple[str, str]] = [
     ("Make bucket", "s3cmd mb s3://BUCKET"),
     ("Remove bucket", "s3cmd rb s3://BUCKET"),
@@ -145,3 +161,12 @@ HELP: list[tuple[str, str]] = [
     ("Display CloudFront invalidation request(s) status", "s3cmd cfinvalinfo cf://DIST_ID[/INVAL_ID]"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]
+
+
+def help_entries() -> list[tuple[str, str]]:
+    """HELP in s3cmd's order, ours last."""
+    def rank(entry: tuple[str, str]) -> int:
+        name = entry[1].split()[1]
+        return ORDER.index(name) if name in ORDER else len(ORDER)
+
+    return sorted(HELP, key=rank)  # stable: ours keep their HELP order

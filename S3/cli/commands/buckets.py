@@ -1,6 +1,9 @@
-"""mb, rb."""
+"""mb, rb; and the line naming the bucket that s3cmd prints before some S3 errors."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
@@ -11,16 +14,39 @@ from S3.output import log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 
+# s3cmd 2.4.0 prints one of these before the ``S3 error:`` line of bucket commands (mb, ls, du, info, …).
+_BUCKET_LINES = {
+    "NoSuchBucket": "Bucket '{}' does not exist",
+    "AccessDenied": "Access to bucket '{}' was denied",
+    "BucketAlreadyExists": "Bucket '{}' already exists",
+}
+
+
+@contextmanager
+def naming_the_bucket(bucket: str, *, unless: tuple[str, ...] = ()) -> Iterator[None]:
+    """Log s3cmd's line naming ``bucket`` when an S3 error with one of the codes above (and not in
+    ``unless``) leaves the block; the error goes on to ``raw_main``, which prints its own line."""
+    try:
+        yield
+    except S3Error as failed:
+        line = _BUCKET_LINES.get(failed.code)
+        if line and failed.code not in unless:
+            log.error(line.format(bucket))
+        raise
+
 
 def make_bucket(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd mb s3://BUCKET")
     client = ctx.client()
     headers = {"x-amz-acl": "public-read"} if ctx.settings.acl_public else {}
+    # s3cmd applies DNS rules only to buckets made outside us-east-1
+    strict = ctx.settings.region != "us-east-1"
     for arg in args:
-        uri = s3uri.parse_bucket(arg)
+        uri = s3uri.parse_new_bucket(arg, dns_strict=strict)
         if uri.key:
             raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
-        client.create_bucket(uri.bucket, location=ctx.settings.region, headers=headers)
+        with naming_the_bucket(uri.bucket):
+            client.create_bucket(uri.bucket, location=ctx.settings.region, headers=headers)
         ctx.out(f"Bucket 's3://{uri.bucket}/' created")
     return ExitCodes.EX_OK
 
@@ -33,8 +59,11 @@ def remove_bucket(ctx: Context, args: list[str]) -> int:
         if uri.key:
             raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
         try:
-            client.delete_bucket(uri.bucket)
+            with naming_the_bucket(uri.bucket, unless=("NoSuchBucket",)):  # as s3cmd: its S3 error line only
+                client.delete_bucket(uri.bucket)
         except S3Error as failed:
+            if failed.code == "NoSuchBucket" and ctx.settings.force:
+                continue  # as s3cmd: --force asks for the bucket to be gone, and it is
             if failed.code != "BucketNotEmpty" or not (ctx.settings.recursive and ctx.settings.force):
                 raise
             log.warning("Bucket is not empty. Removing all the objects from it first. This may take some time...")

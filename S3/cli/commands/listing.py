@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from S3 import ExitCodes
+from S3.cli.commands.buckets import naming_the_bucket
 from S3.cli.context import Context
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
@@ -26,6 +27,11 @@ def la(ctx: Context, args: list[str]) -> int:
 
 
 def _list_bucket(ctx: Context, uri: s3uri.S3Uri) -> int:
+    with naming_the_bucket(uri.bucket):  # "Bucket 'x' does not exist" first, as s3cmd
+        return _print_bucket(ctx, uri)
+
+
+def _print_bucket(ctx: Context, uri: s3uri.S3Uri) -> int:
     settings = ctx.settings
     prefix = uri.key[:-1] if uri.key.endswith("*") else uri.key
     recursive = settings.recursive
@@ -69,9 +75,10 @@ def du(ctx: Context, args: list[str]) -> int:
 
 def _bucket_usage(ctx: Context, uri: s3uri.S3Uri, human: bool) -> int:
     size = count = 0
-    for page in ctx.client().list_objects(uri.bucket, prefix=uri.key):
-        for entry in page.objects:
-            size += entry.size
-            count += 1
+    with naming_the_bucket(uri.bucket):
+        for page in ctx.client().list_objects(uri.bucket, prefix=uri.key):
+            for entry in page.objects:
+                size += entry.size
+                count += 1
     ctx.out(formats.du_line(size, count, str(uri), human=human))
     return size

@@ -54,7 +54,9 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         log.info(f"Summary: {len(keys)} remote files to delete")
         listing = iter(keys)
     score = ExitScoreboard()
+    empty = True
     while batch := list(itertools.islice(listing, BATCH)):
+        empty = False
         if ctx.config.dry_run:
             for key in batch:
                 ctx.out(f"delete: '{uri.join(key)}'")
@@ -66,4 +68,6 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         for key, code, message in errors:
             log.error(f"delete: '{uri.join(key)}' failed: {code}: {message}")
             score.failure(exit_code_for(403 if code == "AccessDenied" else 500, code))
+    if empty:
+        log.warning("Remote list is empty.")  # as s3cmd: nothing matched, nothing deleted
     return score.rc()
