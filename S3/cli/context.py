@@ -123,6 +123,7 @@ class Context:
                 signature_v2=bool(cfg.signature_v2),
                 max_retries=int(cfg.max_retries),
                 requester_pays=bool(cfg.requester_pays),
+                list_allow_unordered=self.settings.list_allow_unordered,
             ),
             runtime=self.runtime,
         )

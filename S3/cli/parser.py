@@ -146,6 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     _flag(p, "--no-credentials-cache", dest="credentials_cache", value=False,
           help="Don't cache temporary credentials on disk.")
     add("--sts-endpoint", dest="sts_endpoint", metavar="URL", help="STS endpoint for role credentials.")
+    # -- multipart housekeeping and objects (issue 10, items 2-3: put resume, restore, listings) --
+    _flag(p, "--continue-put", dest="put_continue", value=True,
+          help="Continue uploading partially uploaded files or multipart upload parts [put].")
+    add("--upload-id", dest="upload_id", metavar="UPLOAD_ID",
+        help="UploadId of the multipart upload to continue [put --continue-put]; see 's3cmd multipart'.")
+    add("-D", "--restore-days", dest="restore_days", type=int, metavar="NUM",
+        help="Number of days to keep restored file available (only for 'restore' command). Default is 1 day.")
+    add("--restore-priority", dest="restore_priority", type=str.lower, choices=("standard", "expedited", "bulk"),
+        metavar="PRIORITY", help="Priority for restoring files from S3 Glacier (standard, expedited, bulk).")
+    _flag(p, "--list-allow-unordered", dest="list_allow_unordered", value=True,
+          help="Not ensuring list ordering (Ceph RGW's allow-unordered=true extension) [ls, la, du, -r].")
+    add("--encoding", dest="encoding", metavar="ENCODING",
+        help="Encoding of local file names and of --add-encoding-exts charsets; only UTF-8 is supported.")
     add("args", nargs="*", help=argparse.SUPPRESS)
     return p
 
@@ -159,6 +172,8 @@ CONFIG_DESTS = (
     "ssl_client_cert_file ssl_client_key_file check_ssl_certificate check_ssl_hostname signature_v2 limitrate "
     "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
     "parallel_transfers credentials_cache sts_endpoint"
+    # issue 10, items 2-3
+    " put_continue upload_id restore_days restore_priority list_allow_unordered encoding"
 ).split()
 
 
@@ -166,4 +181,13 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     options, extras = build_parser().parse_known_intermixed_args(list(argv))
     if extras:
         raise UsageError(_unknown_option(extras, argv))
+    _refuse_unsupported_encoding(options.encoding)
     return options
+
+
+def _refuse_unsupported_encoding(encoding: str | None) -> None:
+    """File names are read and keys written as UTF-8 (Python's file system encoding): another
+    --encoding would be accepted and then not honoured, so it is refused."""
+    if encoding is not None and encoding.lower().replace("-", "").replace("_", "") != "utf8":
+        raise UsageError(f"option --encoding: only UTF-8 is supported, not {encoding[:20]!r}; "
+                         "convert the file names (e.g. with convmv) or drop the option")

@@ -9,6 +9,7 @@ Content-MD5 and the ETag answered is checked (``S3Client.put_object`` /
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -16,7 +17,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import IO
 
+from S3.errors import ParameterError
+from S3.output import log
 from S3.s3.client import S3Client
+from S3.s3.xml import Part
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.chunking import stream_part_size
 
@@ -34,6 +38,9 @@ class UploadPlan:
     limiter: RateLimiter = UNLIMITED
     stream_double_every: int = 2000  # parts of a stream double in size this often (chunking.stream_part_size)
     on_part: Callable[[int, int, float], None] | None = None  # (number, size, seconds) as each part is sent
+    # --continue-put / --upload-id: carry on with an unfinished multipart upload (see resume_point)
+    resume: bool = False
+    upload_id: str = ""
 
 
 def _read_at(fd: int, offset: int, size: int) -> bytes:
@@ -110,14 +117,20 @@ def _read_full(stream: IO[bytes], size: int) -> bytes:
 
 
 def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress | None) -> None:
-    upload_id = client.create_multipart(plan.bucket, plan.key, headers=plan.headers)
+    upload_id, existing = resume_point(client, plan) if plan.resume or plan.upload_id else ("", {})
+    resumed = bool(upload_id)
+    if not upload_id:
+        upload_id = client.create_multipart(plan.bucket, plan.key, headers=plan.headers)
     etags: dict[int, str] = {}
 
     def send(number: int, reader: Callable[[], bytes]) -> None:
         data = reader()
         started = time.monotonic()
-        plan.limiter.consume(len(data))
-        etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id, number=number, data=data)
+        if already_uploaded(existing.get(number), data, target=f"s3://{plan.bucket}/{plan.key}"):
+            etags[number] = existing[number].etag
+        else:
+            plan.limiter.consume(len(data))
+            etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id, number=number, data=data)
         if plan.on_part:
             plan.on_part(number, len(data), time.monotonic() - started)
         if progress:
@@ -146,6 +159,8 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         # is aborted. Ctrl-C / SIGTERM aborts at once: the process ends right after (S3.cli.main),
         # cutting the parts still being sent, so they never complete.
         pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
+        if resumed and isinstance(failed, Exception):
+            raise  # the user's upload, resumed: keep its parts for the next --continue-put
         try:
             client.abort_multipart(plan.bucket, plan.key, upload_id=upload_id)
         except Exception:  # the original failure is what the user needs to see
@@ -153,3 +168,44 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         raise
     else:
         pool.shutdown(wait=True)
+
+
+# -- resuming an unfinished multipart upload (put --continue-put / --upload-id) --------------
+
+
+def resume_point(client: S3Client, plan: UploadPlan) -> tuple[str, dict[int, Part]]:
+    """The upload to carry on with and the parts it already has; ``("", {})`` when there is none.
+
+    ``--upload-id`` names it; otherwise it is the key's one unfinished upload (several are
+    ambiguous: the user picks one with ``s3cmd multipart``).
+    """
+    upload_id = plan.upload_id
+    if not upload_id:
+        found = [upload.upload_id for upload in client.list_multipart_uploads(plan.bucket) if upload.key == plan.key]
+        if len(found) > 1:
+            raise ParameterError(
+                f"More than one UploadId for URI s3://{plan.bucket}/{plan.key}. Disable multipart upload, or use "
+                f"'s3cmd multipart s3://{plan.bucket}' to list the Ids, then pass a unique --upload-id into the put "
+                "command."
+            )
+        if not found:
+            return "", {}
+        upload_id = found[0]
+    return upload_id, {part.number: part for part in client.list_parts(plan.bucket, plan.key, upload_id=upload_id)}
+
+
+def already_uploaded(part: Part | None, data: bytes, *, target: str) -> bool:
+    """True when the server's part has our part's size and its ETag is our part's MD5 (then it is not sent again)."""
+    if part is None:
+        return False
+    if part.size != len(data):
+        log.warning(f"MultiPart: size ({part.size} vs {len(data)}) does not match for {target} part {part.number}, "
+                    "reuploading.")
+        return False
+    remote, local = part.etag.strip("\"'").lower(), hashlib.md5(data).hexdigest()
+    if remote != local:
+        log.warning(f"MultiPart: checksum ({remote} vs {local}) does not match for {target} part {part.number}, "
+                    "reuploading.")
+        return False
+    log.warning(f"MultiPart: size and md5sum match for {target} part {part.number}, skipping.")
+    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, get, info, listing, put, remove, signurl, whoami
+from S3.cli.commands import buckets, copy, get, info, listing, multipart, put, remove, restore, sign, signurl, whoami
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]
@@ -23,6 +23,11 @@ COMMANDS: dict[str, Command] = {
     "mv": copy.mv,
     "modify": copy.modify,
     "info": info.info,
+    "restore": restore.restore,
+    "multipart": multipart.multipart,
+    "abortmp": multipart.abortmp,
+    "listmp": multipart.listmp,
+    "sign": sign.sign,
     "signurl": signurl.signurl,
     "whoami": whoami.whoami,
 }
@@ -36,11 +41,16 @@ HELP: list[tuple[str, str]] = [
     ("Get file from bucket", "s3cmd get s3://BUCKET/OBJECT LOCAL_FILE"),
     ("Delete file from bucket", "s3cmd del s3://BUCKET/OBJECT"),
     ("Delete file from bucket (alias for del)", "s3cmd rm s3://BUCKET/OBJECT"),
+    ("Restore file from Glacier storage", "s3cmd restore s3://BUCKET/OBJECT"),
     ("Disk usage by buckets", "s3cmd du [s3://BUCKET[/PREFIX]]"),
     ("Get various information about Buckets or Files", "s3cmd info s3://BUCKET[/OBJECT]"),
     ("Copy object", "s3cmd cp s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
     ("Modify object metadata", "s3cmd modify s3://BUCKET1/OBJECT"),
     ("Move object", "s3cmd mv s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
+    ("Show multipart uploads", "s3cmd multipart s3://BUCKET [Id]"),
+    ("Abort a multipart upload", "s3cmd abortmp s3://BUCKET/OBJECT Id"),
+    ("List parts of a multipart upload", "s3cmd listmp s3://BUCKET/OBJECT Id"),
+    ("Sign arbitrary string using the secret key", "s3cmd sign STRING-TO-SIGN"),
     ("Sign an S3 URL to provide limited public access with expiry",
      "s3cmd signurl s3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),

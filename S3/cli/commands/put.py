@@ -164,6 +164,8 @@ def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int 
         workers=max(1, int(cfg.parallel_transfers)),
         multipart=bool(cfg.enable_multipart),
         limiter=ctx.limiter(),
+        resume=ctx.settings.put_continue,
+        upload_id=ctx.settings.upload_id,
     )
 
 
