@@ -4,6 +4,7 @@ and ``--add-header``."""
 from __future__ import annotations
 
 import mimetypes
+import os
 from typing import Any
 
 from S3.Config import parse_header_list
@@ -15,6 +16,21 @@ except Exception:  # ImportError, or libmagic missing under the binding
 
 
 def guess_mime(config: Any, path: str | None, head: bytes = b"") -> str:
+    return _with_charset(config, path, _guess_type(config, path, head))
+
+
+def _with_charset(config: Any, path: str | None, content_type: str) -> str:
+    """``; charset=UTF-8`` on files whose extension is in ``add_encoding_exts`` (s3cmd's --add-encoding-exts)."""
+    wanted = {ext.strip() for ext in str(config.add_encoding_exts).split(",") if ext.strip()}
+    if not wanted or path is None or "charset=" in content_type:
+        return content_type
+    name = os.path.basename(path)
+    if "." not in name or name.rsplit(".", 1)[1] not in wanted:
+        return content_type
+    return f"{content_type}; charset={str(config.encoding).upper()}"
+
+
+def _guess_type(config: Any, path: str | None, head: bytes) -> str:
     if config.mime_type:
         return str(config.mime_type)
     if not config.guess_mime_type or path is None:

@@ -157,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PRIORITY", help="Priority for restoring files from S3 Glacier (standard, expedited, bulk).")
     _flag(p, "--list-allow-unordered", dest="list_allow_unordered", value=True,
           help="Not ensuring list ordering (Ceph RGW's allow-unordered=true extension) [ls, la, du, -r].")
+    add("--add-encoding-exts", dest="add_encoding_exts", metavar="EXTENSIONs",
+        help="Add encoding to these comma delimited extensions i.e. (css,js,html) when uploading to S3 [put].")
     add("--encoding", dest="encoding", metavar="ENCODING",
         help="Encoding of local file names and of --add-encoding-exts charsets; only UTF-8 is supported.")
     add("args", nargs="*", help=argparse.SUPPRESS)
@@ -173,7 +175,7 @@ CONFIG_DESTS = (
     "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
     "parallel_transfers credentials_cache sts_endpoint"
     # issue 10, items 2-3
-    " put_continue upload_id restore_days restore_priority list_allow_unordered encoding"
+    " put_continue upload_id restore_days restore_priority list_allow_unordered encoding add_encoding_exts"
 ).split()
 
 

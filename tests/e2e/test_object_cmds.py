@@ -214,3 +214,17 @@ def test_encoding_other_than_utf8_is_refused(s3cmd: S3cmdRunner, bucket: str) ->
     assert accepted.rc == 0, accepted.output
 
 
+
+
+def test_add_encoding_exts_adds_the_charset(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    s3 = moto_server.client("s3", identities["admin"])
+    for name in ("style.css", "app.js", "notes.txt"):
+        (s3cmd.home / name).write_text("x")
+    result = s3cmd("put", "--add-encoding-exts=css,js", "style.css", "app.js", "notes.txt", f"s3://{bucket}/")
+    assert result.rc == 0, result.output
+    types = {key: s3.head_object(Bucket=bucket, Key=key)["ContentType"] for key in ("style.css", "app.js", "notes.txt")}
+    assert types == {"style.css": "text/css; charset=UTF-8", "app.js": "text/javascript; charset=UTF-8",
+                     "notes.txt": "text/plain"}
+    forced = s3cmd("put", "--add-encoding-exts=css", "--mime-type=text/x-less", "style.css", f"s3://{bucket}/f.css")
+    assert forced.rc == 0
+    assert s3.head_object(Bucket=bucket, Key="f.css")["ContentType"] == "text/x-less; charset=UTF-8"
