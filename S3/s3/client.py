@@ -43,6 +43,9 @@ Query = Sequence[tuple[str, str]]
 _REFRESH_CODES = frozenset({"ExpiredToken", "InvalidToken", "TokenRefreshRequired"})
 _MD5_HEX = re.compile(r"[0-9a-f]{32}")
 _MULTIPART_ETAG = re.compile(r"([0-9a-f]{32})-(\d+)")
+_RAW_KEY = re.compile(r"<Key>(.*?)</Key>", re.DOTALL)
+_RAW_NEXT = re.compile(r"<NextMarker>(.*?)</NextMarker>", re.DOTALL)
+_RAW_TRUNCATED = re.compile(r"<IsTruncated>\s*true\s*</IsTruncated>", re.IGNORECASE)
 RESENDS = 2  # a body whose ETag disagrees with our MD5 is sent this many more times
 
 
@@ -478,3 +481,20 @@ class S3Client:
             raise TransferError(f"Copy of part {number} to s3://{bucket}/{key} failed: the server answered no ETag. "
                                 "Retry the copy")
         return etag
+
+    def list_keys_raw(self, bucket: str, *, prefix: str = "") -> Iterator[str]:
+        """Every key under ``prefix`` as the listing's XML spells it, entities and all (for fixbucket):
+        a key holding a control character makes the listing malformed XML, so it is read with a pattern."""
+        marker = ""
+        while True:
+            query = [("prefix", prefix)] if prefix else []
+            if marker:
+                query.append(("marker", marker))
+            text = self.request("GET", bucket, query=query).body.decode("utf-8", "replace")
+            keys = _RAW_KEY.findall(text)
+            yield from keys
+            following = xml.unescape_entities(_RAW_NEXT.search(text).group(1)) if _RAW_NEXT.search(text) else ""
+            following = following or (xml.unescape_entities(keys[-1]) if keys else "")
+            if not _RAW_TRUNCATED.search(text) or not following or following == marker:
+                return
+            marker = following

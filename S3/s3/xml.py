@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
@@ -310,3 +311,18 @@ def build_restore(days: int, tier: str) -> bytes:
     ET.SubElement(ET.SubElement(root, "GlacierJobParameters"), "Tier").text = tier
     return ET.tostring(root, encoding="utf-8")
 
+
+_ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def unescape_entities(text: str) -> str:
+    """XML character references and the five named entities, control characters included
+    (which ``html.unescape`` drops and expat refuses): how a key with one is listed."""
+    def replace(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name[0] != "#":
+            return _NAMED[name]
+        number = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        return chr(number) if number <= 0x10FFFF else found.group(0)
+    return _ENTITY.sub(replace, text)

@@ -228,3 +228,32 @@ def test_add_encoding_exts_adds_the_charset(s3cmd: S3cmdRunner, bucket: str, mot
     forced = s3cmd("put", "--add-encoding-exts=css", "--mime-type=text/x-less", "style.css", f"s3://{bucket}/f.css")
     assert forced.rc == 0
     assert s3.head_object(Bucket=bucket, Key="f.css")["ContentType"] == "text/x-less; charset=UTF-8"
+
+
+# -- fixbucket -------------------------------------------------------------------------------------
+
+
+def test_fixbucket_renames_keys_with_control_characters(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    s3 = moto_server.client("s3", identities["admin"])
+    s3.put_object(Bucket=bucket, Key="bad\x01name", Body=b"bad")
+    s3.put_object(Bucket=bucket, Key="d/x\x7fy", Body=b"del")
+    s3.put_object(Bucket=bucket, Key="good", Body=b"good")
+
+    def keys() -> list[str]:  # url-encoded: the raw listing of a control character is not XML
+        listing = s3.list_objects(Bucket=bucket, EncodingType="url").get("Contents", [])
+        return sorted(urllib.parse.unquote(o["Key"]) for o in listing)
+
+    broken = s3cmd("ls", f"s3://{bucket}")
+    assert broken.rc != 0  # what fixbucket is for
+    dry = s3cmd("fixbucket", "-n", f"s3://{bucket}")
+    assert dry.rc == 0 and _lines(dry.stdout) == ["[--dry-run] File 'bad\\x01name' would be renamed to bad^Aname",
+                                                 "[--dry-run] File 'd/x\\x7fy' would be renamed to d/x^?y"]
+    assert keys() == ["bad\x01name", "d/x\x7fy", "good"]
+    fixed = s3cmd("fixbucket", f"s3://{bucket}")
+    assert fixed.rc == 0, fixed.output
+    assert _lines(fixed.stdout) == ["File ''bad\\x01name'' renamed to 'bad^Aname'",
+                                    "File ''d/x\\x7fy'' renamed to 'd/x^?y'"]
+    assert "WARNING: Fixed 2 files' names. Their ACL were reset to Private." in fixed.stderr
+    assert keys() == ["bad^Aname", "d/x^?y", "good"]
+    assert s3.get_object(Bucket=bucket, Key="bad^Aname")["Body"].read() == b"bad"
+    assert s3cmd("ls", f"s3://{bucket}").rc == 0

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from S3.cli.commands import buckets, copy, get, info, listing, multipart, put, remove, restore, sign, signurl, whoami
+from S3.cli.commands import (
+    buckets,
+    copy,
+    fixbucket,
+    get,
+    info,
+    listing,
+    multipart,
+    put,
+    remove,
+    restore,
+    sign,
+    signurl,
+    whoami,
+)
 from S3.cli.context import Context
 
 Command = Callable[[Context, list[str]], int]
@@ -29,6 +43,7 @@ COMMANDS: dict[str, Command] = {
     "listmp": multipart.listmp,
     "sign": sign.sign,
     "signurl": signurl.signurl,
+    "fixbucket": fixbucket.fixbucket,
     "whoami": whoami.whoami,
 }
 
@@ -53,5 +68,6 @@ HELP: list[tuple[str, str]] = [
     ("Sign arbitrary string using the secret key", "s3cmd sign STRING-TO-SIGN"),
     ("Sign an S3 URL to provide limited public access with expiry",
      "s3cmd signurl s3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>"),
+    ("Fix invalid file names in a bucket", "s3cmd fixbucket s3://BUCKET[/PREFIX]"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]
