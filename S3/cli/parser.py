@@ -157,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PRIORITY", help="Priority for restoring files from S3 Glacier (standard, expedited, bulk).")
     _flag(p, "--list-allow-unordered", dest="list_allow_unordered", value=True,
           help="Not ensuring list ordering (Ceph RGW's allow-unordered=true extension) [ls, la, du, -r].")
+    _flag(p, "--verbatim", dest="verbatim", value=True,
+          help="Refused: object names are always used exactly as given (never re-encoded or altered).")
     add("--add-encoding-exts", dest="add_encoding_exts", metavar="EXTENSIONs",
         help="Add encoding to these comma delimited extensions i.e. (css,js,html) when uploading to S3 [put].")
     add("--encoding", dest="encoding", metavar="ENCODING",
@@ -184,6 +186,11 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     if extras:
         raise UsageError(_unknown_option(extras, argv))
     _refuse_unsupported_encoding(options.encoding)
+    if options.verbatim:
+        # s3cmd's --verbatim also sends keys unencoded on the wire, which no HTTP server reads back intact
+        raise UsageError("option --verbatim: not needed and not supported: object names are always used exactly "
+                         "as given (keys are never re-encoded, and control characters in file names are kept); "
+                         "drop the option")
     return options
 
 

@@ -257,3 +257,9 @@ def test_fixbucket_renames_keys_with_control_characters(s3cmd: S3cmdRunner, buck
     assert keys() == ["bad^Aname", "d/x^?y", "good"]
     assert s3.get_object(Bucket=bucket, Key="bad^Aname")["Body"].read() == b"bad"
     assert s3cmd("ls", f"s3://{bucket}").rc == 0
+
+
+def test_verbatim_is_refused_with_the_reason(s3cmd: S3cmdRunner, bucket: str) -> None:
+    refused = s3cmd("ls", "--verbatim", f"s3://{bucket}")
+    assert refused.rc == 64
+    assert "ERROR: option --verbatim: not needed and not supported: object names are always used exactly" in refused.stderr
