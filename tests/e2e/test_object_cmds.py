@@ -263,3 +263,20 @@ def test_verbatim_is_refused_with_the_reason(s3cmd: S3cmdRunner, bucket: str) ->
     refused = s3cmd("ls", "--verbatim", f"s3://{bucket}")
     assert refused.rc == 64
     assert "ERROR: option --verbatim: not needed and not supported: object names are always used exactly" in refused.stderr
+
+
+# -- --stats ---------------------------------------------------------------------------------------
+
+
+def test_stats_after_recursive_delete(s3cmd: S3cmdRunner, bucket: str, moto_server, identities) -> None:  # type: ignore[no-untyped-def]
+    s3 = moto_server.client("s3", identities["admin"])
+    for key, body in (("keep", b"k"), ("d/b", b"xyz"), ("d/c", b"1234")):
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    result = s3cmd("del", "-r", "--stats", f"s3://{bucket}/d/")
+    assert result.rc == 0, result.output
+    # s3cmd 2.4.0's bytes exactly: an empty line, then the total with a trailing space
+    assert result.stdout == (f"delete: 's3://{bucket}/d/b'\ndelete: 's3://{bucket}/d/c'\n"
+                             "\nStats: Number of files deleted: 2 (7 bytes) \n")
+    assert _keys(s3, bucket) == ["keep"]
+    plain = s3cmd("del", "-r", f"s3://{bucket}/keep")
+    assert plain.rc == 0 and "Stats" not in plain.stdout
