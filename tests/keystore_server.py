@@ -27,6 +27,7 @@ class KeyStore:
         self.buckets: dict[str, dict[str, bytes]] = {}
         self.failing: dict[tuple[str, str], tuple[str, int]] = {}  # (bucket, key) → (code, status)
         self.paths_seen: list[str] = []  # raw request targets, for tests of the wire
+        self.queries_seen: list[str] = []  # raw query strings, in the same order
         self.lock = threading.Lock()
 
 
@@ -51,6 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
             raw_path = "/" + raw_path.split("/", 3)[3]
         with self.store.lock:
             self.store.paths_seen.append(raw_path)
+            self.store.queries_seen.append(raw_query)
         bucket, _, key = raw_path[1:].partition("/")
         return unquote(bucket), unquote(key), parse_qsl(raw_query, keep_blank_values=True)
 

@@ -129,6 +129,7 @@ class Context:
                 signature_v2=s.signature_v2,
                 max_retries=s.max_retries,
                 requester_pays=s.requester_pays,
+                list_allow_unordered=s.list_allow_unordered,
             ),
             runtime=self.runtime,
         )

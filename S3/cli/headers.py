@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 from typing import Any
 
 from S3.settings.model import Settings
@@ -25,7 +26,23 @@ def _libmagic() -> Any:
 
 
 def guess_mime(settings: Settings, path: str | None, head: bytes = b"") -> str:
-    """``--mime-type``, else a guess from the name (then the content), else ``default_mime_type``."""
+    """``--mime-type``, else a guess from the name (then the content), else ``default_mime_type``;
+    plus ``; charset=…`` for the extensions in ``add_encoding_exts``."""
+    return _with_charset(settings, path, _guess_type(settings, path, head))
+
+
+def _with_charset(settings: Settings, path: str | None, content_type: str) -> str:
+    """``; charset=UTF-8`` on files whose extension is in ``add_encoding_exts`` (s3cmd's --add-encoding-exts)."""
+    wanted = {ext.strip() for ext in settings.add_encoding_exts.split(",") if ext.strip()}
+    if not wanted or path is None or "charset=" in content_type:
+        return content_type
+    name = os.path.basename(path)
+    if "." not in name or name.rsplit(".", 1)[1] not in wanted:
+        return content_type
+    return f"{content_type}; charset={settings.encoding.upper()}"
+
+
+def _guess_type(settings: Settings, path: str | None, head: bytes) -> str:
     if settings.mime_type:
         return settings.mime_type
     if not settings.guess_mime_type or path is None:

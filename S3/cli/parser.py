@@ -165,6 +165,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_options(p)
     _cloudfront_and_encryption_options(p)
     _sync_options(p)
+    # -- multipart housekeeping and objects (issue 10, items 2-3: put resume, restore, listings) --
+    _flag(p, "--continue-put", dest="put_continue", value=True,
+          help="Continue uploading partially uploaded files or multipart upload parts [put].")
+    add("--upload-id", dest="upload_id", metavar="UPLOAD_ID",
+        help="UploadId of the multipart upload to continue [put --continue-put]; see 's3cmd multipart'.")
+    add("-D", "--restore-days", dest="restore_days", type=int, metavar="NUM",
+        help="Number of days to keep restored file available (only for 'restore' command). Default is 1 day.")
+    add("--restore-priority", dest="restore_priority", type=str.lower, choices=("standard", "expedited", "bulk"),
+        metavar="PRIORITY", help="Priority for restoring files from S3 Glacier (standard, expedited, bulk).")
+    _flag(p, "--list-allow-unordered", dest="list_allow_unordered", value=True,
+          help="Not ensuring list ordering (Ceph RGW's allow-unordered=true extension) [ls, la, du, -r].")
+    _flag(p, "--verbatim", dest="verbatim", value=True,
+          help="Refused: object names are always used exactly as given (never re-encoded or altered).")
+    add("--add-encoding-exts", dest="add_encoding_exts", metavar="EXTENSIONs",
+        help="Add encoding to these comma delimited extensions i.e. (css,js,html) when uploading to S3 [put].")
+    add("--encoding", dest="encoding", metavar="ENCODING",
+        help="Encoding of local file names and of --add-encoding-exts charsets; only UTF-8 is supported.")
     add("args", nargs="*", help=argparse.SUPPRESS)
     return p
 
@@ -257,10 +274,26 @@ CONFIG_DESTS = (
 
 # bucket and object settings
 CONFIG_DESTS += ["log_target_prefix", "website_index", "website_error", "expiry_date", "expiry_days", "expiry_prefix"]
+# multipart housekeeping and objects (put resume, restore, listings, encoding)
+CONFIG_DESTS += "put_continue upload_id restore_days restore_priority list_allow_unordered encoding add_encoding_exts".split()
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     options, extras = build_parser().parse_known_intermixed_args(list(argv))
     if extras:
         raise OptionError(_unknown_option(extras, argv))
+    _refuse_unsupported_encoding(options.encoding)
+    if options.verbatim:
+        # s3cmd's --verbatim also sends keys unencoded on the wire, which no HTTP server reads back intact
+        raise OptionError("option --verbatim: not needed and not supported: object names are always used exactly "
+                         "as given (keys are never re-encoded, and control characters in file names are kept); "
+                         "drop the option")
     return options
+
+
+def _refuse_unsupported_encoding(encoding: str | None) -> None:
+    """File names are read and keys written as UTF-8 (Python's file system encoding): another
+    --encoding would be accepted and then not honoured, so it is refused."""
+    if encoding is not None and encoding.lower().replace("-", "").replace("_", "") != "utf8":
+        raise OptionError(f"option --encoding: only UTF-8 is supported, not {encoding[:20]!r}; "
+                         "convert the file names (e.g. with convmv) or drop the option")

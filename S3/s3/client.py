@@ -45,6 +45,9 @@ _REFRESH_CODES = frozenset({"ExpiredToken", "InvalidToken", "TokenRefreshRequire
 _REGION_HINT_CODES = frozenset({"AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "PermanentRedirect"})
 _MD5_HEX = re.compile(r"[0-9a-f]{32}")
 _MULTIPART_ETAG = re.compile(r"([0-9a-f]{32})-(\d+)")
+_RAW_KEY = re.compile(r"<Key>(.*?)</Key>", re.DOTALL)
+_RAW_NEXT = re.compile(r"<NextMarker>(.*?)</NextMarker>", re.DOTALL)
+_RAW_TRUNCATED = re.compile(r"<IsTruncated>\s*true\s*</IsTruncated>", re.IGNORECASE)
 RESENDS = 2  # a body whose ETag disagrees with our MD5 is sent this many more times
 
 
@@ -54,6 +57,7 @@ class ClientSettings:
     signature_v2: bool = False
     max_retries: int = 5
     requester_pays: bool = False
+    list_allow_unordered: bool = False  # Ceph RGW's allow-unordered=true on listings (s3cmd --list-allow-unordered)
 
 
 def md5_b64(data: bytes) -> str:
@@ -274,6 +278,8 @@ class S3Client:
                 query.append(("marker", marker))
             if limit > 0:
                 query.append(("max-keys", str(min(1000, limit - seen))))
+            if self.settings.list_allow_unordered:
+                query.append(("allow-unordered", "true"))
             page = xml.parse_list_page(self.request("GET", bucket, query=query).body)
             seen += len(page.objects) + len(page.prefixes)
             yield page
@@ -417,14 +423,17 @@ class S3Client:
 
     # -- presigning -----------------------------------------------------------
 
-    def presign_get(self, bucket: str, key: str, *, expires_epoch: int, https: bool) -> str:
+    def presign_get(self, bucket: str, key: str, *, expires_epoch: int, https: bool, params: Query = ()) -> str:
+        """``params`` (e.g. ``response-content-type``) are signed and sent in the URL's query."""
         creds = self.credentials.snapshot()
         keys = sigv4.SigningKeys(creds.access_key, creds.secret_key, creds.session_token)
         loc = self.endpoint.locate(bucket, key, region=self.region_for(bucket))
         base_url = ("https" if https else "http") + loc.url[len(self.endpoint.scheme):]
         if self.settings.signature_v2:
-            resource = sigv2.canonical_resource(loc.canonical_uri, (), bucket_in_host=loc.bucket_in_host)
-            return base_url + "?" + sigv2.presign_query(resource=resource, keys=keys, expires_epoch=expires_epoch)
+            resource = sigv2.canonical_resource(loc.canonical_uri, params, bucket_in_host=loc.bucket_in_host)
+            signed = sigv2.presign_query(resource=resource, keys=keys, expires_epoch=expires_epoch)
+            extra = sigv4.canonical_query(params)
+            return base_url + "?" + (f"{extra}&" if extra else "") + signed
         now = self.runtime.clock()
         expires, week = expires_epoch - int(now.timestamp()), 7 * 24 * 3600
         if not 0 < expires <= week:  # never silently sign for another lifetime than asked
@@ -435,7 +444,7 @@ class S3Client:
         query = sigv4.presign_query(
             method="GET",
             canonical_uri=loc.canonical_uri,
-            params=(),
+            params=params,
             host=loc.host,
             keys=keys,
             scope=sigv4.Scope(self.region_for(bucket), "s3"),
@@ -463,3 +472,71 @@ class S3Client:
 
     def put_acl(self, bucket: str, key: str, policy: xml.AccessControlPolicy) -> Response:
         return self.put_subresource(bucket, key, "acl", xml.build_access_control_policy(policy))
+
+    # -- multipart housekeeping, restore, part copy (issue 10: multipart/listmp/abortmp, restore, cp > 5 GiB) --
+
+    def list_multipart_uploads(self, bucket: str) -> Iterator[xml.MultipartUpload]:
+        """Every unfinished multipart upload of the bucket, page by page."""
+        markers: list[tuple[str, str]] = []
+        while True:
+            page = xml.parse_uploads_page(self.request("GET", bucket, query=[("uploads", ""), *markers]).body)
+            yield from page.uploads
+            if not page.truncated or not page.uploads:
+                return
+            key_marker = page.next_key_marker or page.uploads[-1].key
+            markers = [("key-marker", key_marker)]
+            if page.next_upload_id_marker:
+                markers.append(("upload-id-marker", page.next_upload_id_marker))
+
+    def list_parts(self, bucket: str, key: str, *, upload_id: str) -> Iterator[xml.Part]:
+        """The parts uploaded so far, in part-number order, page by page."""
+        marker = 0
+        while True:
+            query = [("uploadId", upload_id)] + ([("part-number-marker", str(marker))] if marker else [])
+            page = xml.parse_parts_page(self.request("GET", bucket, key, query=query).body)
+            yield from page.parts
+            if not page.truncated or not page.parts:
+                return
+            following = page.next_part_number_marker or page.parts[-1].number
+            if following <= marker:  # a server that does not advance would loop for ever
+                return
+            marker = following
+
+    def restore_object(self, bucket: str, key: str, *, days: int, tier: str) -> None:
+        body = xml.build_restore(days, tier)
+        self.request("POST", bucket, key, query=[("restore", "")], body=body, headers={"Content-MD5": md5_b64(body)})
+
+    def upload_part_copy(
+        self, src_bucket: str, src_key: str, bucket: str, key: str, *, upload_id: str, number: int,
+        first: int, last: int,
+    ) -> str:
+        """Copy bytes ``first..last`` (inclusive) of the source into part ``number``; → the part's ETag."""
+        headers = {
+            "x-amz-copy-source": "/" + sigv4.uri_encode(f"{src_bucket}/{src_key}", safe="/"),
+            "x-amz-copy-source-range": f"bytes={first}-{last}",
+        }
+        result = self._request_200_error(
+            "PUT", bucket, key, query=[("partNumber", str(number)), ("uploadId", upload_id)], headers=headers
+        )
+        etag = result.get("ETag", "")
+        if not etag:
+            raise TransferError(f"Copy of part {number} to s3://{bucket}/{key} failed: the server answered no ETag. "
+                                "Retry the copy")
+        return etag
+
+    def list_keys_raw(self, bucket: str, *, prefix: str = "") -> Iterator[str]:
+        """Every key under ``prefix`` as the listing's XML spells it, entities and all (for fixbucket):
+        a key holding a control character makes the listing malformed XML, so it is read with a pattern."""
+        marker = ""
+        while True:
+            query = [("prefix", prefix)] if prefix else []
+            if marker:
+                query.append(("marker", marker))
+            text = self.request("GET", bucket, query=query).body.decode("utf-8", "replace")
+            keys = _RAW_KEY.findall(text)
+            yield from keys
+            following = xml.unescape_entities(_RAW_NEXT.search(text).group(1)) if _RAW_NEXT.search(text) else ""
+            following = following or (xml.unescape_entities(keys[-1]) if keys else "")
+            if not _RAW_TRUNCATED.search(text) or not following or following == marker:
+                return
+            marker = following

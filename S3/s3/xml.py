@@ -410,3 +410,82 @@ def pretty(body: bytes) -> str:
 
     parse_xml(body)
     return minidom.parseString(body).toprettyxml()
+
+
+
+# -- multipart housekeeping and restore (issue 10: multipart, listmp, abortmp, restore, UploadPartCopy) --
+
+
+@dataclass(frozen=True)
+class MultipartUpload:
+    key: str
+    upload_id: str
+    initiated: str  # as the server wrote it: s3cmd prints it verbatim
+
+
+@dataclass(frozen=True)
+class UploadsPage:
+    uploads: tuple[MultipartUpload, ...]
+    truncated: bool
+    next_key_marker: str
+    next_upload_id_marker: str
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int
+    etag: str
+    size: int
+    last_modified: str  # verbatim, as printed by listmp
+
+
+@dataclass(frozen=True)
+class PartsPage:
+    parts: tuple[Part, ...]
+    truncated: bool
+    next_part_number_marker: int
+
+
+def parse_uploads_page(body: bytes) -> UploadsPage:
+    tree = parse_xml(body, expect="ListMultipartUploadsResult")
+    uploads = tuple(
+        MultipartUpload(_text(u, "Key"), _text(u, "UploadId"), _text(u, "Initiated"))
+        for u in tree.findall("Upload")
+    )
+    truncated = _text(tree, "IsTruncated", "false").lower() == "true"
+    return UploadsPage(uploads, truncated, _text(tree, "NextKeyMarker"), _text(tree, "NextUploadIdMarker"))
+
+
+def parse_parts_page(body: bytes) -> PartsPage:
+    tree = parse_xml(body)
+    if tree.tag not in ("ListPartsResult", "ListPartsResponse"):  # moto answers the latter
+        raise MalformedAnswer(f"the endpoint answered XML <{tree.tag[:40]}>, not S3's <ListPartsResult>")
+    parts = tuple(
+        Part(_int(p, "PartNumber"), _text(p, "ETag"), _int(p, "Size"), _text(p, "LastModified"))
+        for p in tree.findall("Part")
+    )
+    truncated = _text(tree, "IsTruncated", "false").lower() == "true"
+    return PartsPage(parts, truncated, _int(tree, "NextPartNumberMarker"))
+
+
+def build_restore(days: int, tier: str) -> bytes:
+    root = ET.Element("RestoreRequest", xmlns=S3_NS)
+    ET.SubElement(root, "Days").text = str(days)
+    ET.SubElement(ET.SubElement(root, "GlacierJobParameters"), "Tier").text = tier
+    return ET.tostring(root, encoding="utf-8")
+
+
+_ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def unescape_entities(text: str) -> str:
+    """XML character references and the five named entities, control characters included
+    (which ``html.unescape`` drops and expat refuses): how a key with one is listed."""
+    def replace(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name[0] != "#":
+            return _NAMED[name]
+        number = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        return chr(number) if number <= 0x10FFFF else found.group(0)
+    return _ENTITY.sub(replace, text)

@@ -25,8 +25,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import IO
 
-from S3.errors import LocalFileError
+from S3.errors import LocalFileError, ParameterError
+from S3.output import log
 from S3.s3.client import S3Client
+from S3.s3.payload import PrehashedBody
+from S3.s3.xml import Part
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.chunking import stream_part_size
 
@@ -52,6 +55,9 @@ class UploadPlan:
     # UNSIGNED-PAYLOAD, as the AWS CLI sends them: TLS guards the bytes in transit and the signed
     # Content-MD5 and the ETag check still tie the stored part to the file (-0.3 s CPU per 512 MiB).
     sign_payload: bool | None = None
+    # --continue-put / --upload-id: carry on with an unfinished multipart upload (see resume_point)
+    resume: bool = False
+    upload_id: str = ""
 
 
 class FileShrank(LocalFileError):
@@ -270,6 +276,13 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
     started_upload: Future[str] = Future()
     upload_lock = threading.Lock()
     etags: dict[int, str] = {}
+    existing: dict[int, Part] = {}
+    resumed = False
+    if plan.resume or plan.upload_id:
+        found_id, existing = resume_point(client, plan)
+        if found_id:
+            resumed = True
+            started_upload.set_result(found_id)
 
     def upload_id() -> str:
         with upload_lock:  # one thread initiates; the others wait for its answer
@@ -287,8 +300,11 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
     def send(number: int, reader: Callable[[], bytes]) -> None:
         data = reader()
         started = time.monotonic()
-        plan.limiter.consume(len(data))
-        etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id(), number=number, data=data)
+        if already_uploaded(existing.get(number), data, target=f"s3://{plan.bucket}/{plan.key}"):
+            etags[number] = existing[number].etag
+        else:
+            plan.limiter.consume(len(data))
+            etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id(), number=number, data=data)
         if plan.on_part:
             plan.on_part(number, len(data), time.monotonic() - started)
         if progress:
@@ -318,6 +334,8 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         # cutting the parts still being sent, so they never complete.
         cancel()
         pool.shutdown(wait=isinstance(failed, Exception), cancel_futures=True)
+        if resumed and isinstance(failed, Exception):
+            raise  # the user's upload, resumed: keep its parts for the next --continue-put
         with upload_lock:  # an initiation under way finishes first; none starts after this
             if not started_upload.done():
                 started_upload.set_exception(_Abandoned())
@@ -330,3 +348,46 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         raise
     else:
         pool.shutdown(wait=True)
+
+
+# -- resuming an unfinished multipart upload (put --continue-put / --upload-id) --------------
+
+
+def resume_point(client: S3Client, plan: UploadPlan) -> tuple[str, dict[int, Part]]:
+    """The upload to carry on with and the parts it already has; ``("", {})`` when there is none.
+
+    ``--upload-id`` names it; otherwise it is the key's one unfinished upload (several are
+    ambiguous: the user picks one with ``s3cmd multipart``).
+    """
+    upload_id = plan.upload_id
+    if not upload_id:
+        found = [upload.upload_id for upload in client.list_multipart_uploads(plan.bucket) if upload.key == plan.key]
+        if len(found) > 1:
+            raise ParameterError(
+                f"More than one UploadId for URI s3://{plan.bucket}/{plan.key}. Disable multipart upload, or use "
+                f"'s3cmd multipart s3://{plan.bucket}' to list the Ids, then pass a unique --upload-id into the put "
+                "command."
+            )
+        if not found:
+            return "", {}
+        upload_id = found[0]
+    return upload_id, {part.number: part for part in client.list_parts(plan.bucket, plan.key, upload_id=upload_id)}
+
+
+def already_uploaded(part: Part | None, data: bytes | PrehashedBody, *, target: str) -> bool:
+    """True when the server's part has our part's size and its ETag is our part's MD5 (then it is not sent again)."""
+    if part is None:
+        return False
+    if part.size != len(data):
+        log.warning(f"MultiPart: size ({part.size} vs {len(data)}) does not match for {target} part {part.number}, "
+                    "reuploading.")
+        return False
+    known = getattr(data, "md5", None)  # a file part is hashed already; a stream's part is bytes
+    local = known.hex() if isinstance(known, bytes) else hashlib.md5(data).hexdigest()
+    remote = part.etag.strip("\"'").lower()
+    if remote != local:
+        log.warning(f"MultiPart: checksum ({remote} vs {local}) does not match for {target} part {part.number}, "
+                    "reuploading.")
+        return False
+    log.warning(f"MultiPart: size and md5sum match for {target} part {part.number}, skipping.")
+    return True

@@ -32,7 +32,13 @@ _TABLE: dict[str, tuple[str, str]] = {
     "mv": ("copy", "mv"),
     "modify": ("copy", "modify"),
     "info": ("info", "info"),
+    "restore": ("restore", "restore"),
+    "multipart": ("multipart", "multipart"),
+    "abortmp": ("multipart", "abortmp"),
+    "listmp": ("multipart", "listmp"),
+    "sign": ("sign", "sign"),
     "signurl": ("signurl", "signurl"),
+    "fixbucket": ("fixbucket", "fixbucket"),
     "sync": ("sync", "sync"),
     # CloudFront
     "cflist": ("cloudfront", "cfinfo"),  # as upstream: cflist with arguments is cfinfo
@@ -115,6 +121,7 @@ HELP: list[tuple[str, str]] = [
     ("Get file from bucket", "s3cmd get s3://BUCKET/OBJECT LOCAL_FILE"),
     ("Delete file from bucket", "s3cmd del s3://BUCKET/OBJECT"),
     ("Delete file from bucket (alias for del)", "s3cmd rm s3://BUCKET/OBJECT"),
+    ("Restore file from Glacier storage", "s3cmd restore s3://BUCKET/OBJECT"),
     ("Disk usage by buckets", "s3cmd du [s3://BUCKET[/PREFIX]]"),
     ("Get various information about Buckets or Files", "s3cmd info s3://BUCKET[/OBJECT]"),
     ("Copy object", "s3cmd cp s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]"),
@@ -159,6 +166,11 @@ HELP: list[tuple[str, str]] = [
     ("Change CloudFront distribution point parameters", "s3cmd cfmodify cf://DIST_ID"),
     ("Invalidate CloudFront objects", "s3cmd cfinval s3://BUCKET/OBJECT [s3://BUCKET/OBJECT ...]"),
     ("Display CloudFront invalidation request(s) status", "s3cmd cfinvalinfo cf://DIST_ID[/INVAL_ID]"),
+    ("Show multipart uploads", "s3cmd multipart s3://BUCKET [Id]"),
+    ("Abort a multipart upload", "s3cmd abortmp s3://BUCKET/OBJECT Id"),
+    ("List parts of a multipart upload", "s3cmd listmp s3://BUCKET/OBJECT Id"),
+    ("Sign arbitrary string using the secret key", "s3cmd sign STRING-TO-SIGN"),
+    ("Fix invalid file names in a bucket", "s3cmd fixbucket s3://BUCKET[/PREFIX]"),
     ("Show who the credentials belong to, where they came from and when they expire", "s3cmd whoami"),
 ]
 

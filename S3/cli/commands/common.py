@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from S3.cli.context import Context
 from S3.errors import NotEnoughParameters
+from S3.output import log
 from S3.s3 import uri as s3uri
+from S3.s3.errors import S3Error
 from S3.s3.xml import ObjectEntry
 
 
@@ -37,3 +40,24 @@ def relative_key(prefix: str, key: str) -> str:
     else:
         base = ""
     return key[len(base):] if key.startswith(base) else key
+
+
+# s3cmd 2.4.0 prints one of these before the ``S3 error:`` line of bucket commands (mb, ls, du, info, …).
+_BUCKET_LINES = {
+    "NoSuchBucket": "Bucket '{}' does not exist",
+    "AccessDenied": "Access to bucket '{}' was denied",
+    "BucketAlreadyExists": "Bucket '{}' already exists",
+}
+
+
+@contextmanager
+def naming_the_bucket(bucket: str, *, unless: tuple[str, ...] = ()) -> Iterator[None]:
+    """Log s3cmd's line naming ``bucket`` when an S3 error with one of the codes above (and not in
+    ``unless``) leaves the block; the error goes on to ``raw_main``, which prints its own line."""
+    try:
+        yield
+    except S3Error as failed:
+        line = _BUCKET_LINES.get(failed.code)
+        if line and failed.code not in unless:
+            log.error(line.format(bucket))
+        raise

@@ -2,64 +2,98 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from S3 import ExitCodes
 from S3.cli.commands.common import relative_key, remote_objects, require_args
 from S3.cli.context import Context
 from S3.cli.headers import object_headers
-from S3.errors import ParameterError
+from S3.errors import ParameterError, S3cmdError
 from S3.ExitCodes import ExitScoreboard
 from S3.output import log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
+from S3.transfer.copy import MAX_SINGLE_COPY, CopyPlan, copy_object_any_size
+
+MIB = 1024 * 1024
 
 
-def _pairs(ctx: Context, sources: list[str], dest: s3uri.S3Uri) -> list[tuple[s3uri.S3Uri, s3uri.S3Uri]]:
-    pairs = []
-    for source in sources:
-        uri = s3uri.parse_bucket(source)
-        if ctx.config.recursive:
+@dataclass(frozen=True)
+class _Source:
+    uri: s3uri.S3Uri
+    size: int | None  # known from a listing; None: asked with HEAD when it decides how to copy
+
+
+def _sources(ctx: Context, args: list[str]) -> dict[str, _Source]:
+    """Each source under the name it gets below a destination directory, sorted by that name
+    (s3cmd's order; a name given twice keeps the last source)."""
+    found: dict[str, _Source] = {}
+    for arg in args:
+        uri = s3uri.parse_bucket(arg)
+        if ctx.settings.recursive:
             for entry in remote_objects(ctx, uri):
-                pairs.append((uri.join(entry.key), dest.join(_under(dest.key, relative_key(uri.key, entry.key)))))
+                found[relative_key(uri.key, entry.key)] = _Source(uri.join(entry.key), entry.size)
+        elif not uri.key or uri.key.endswith("/"):
+            raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
         else:
-            if not uri.key or uri.key.endswith("/"):
-                raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
-            key = dest.key
-            if not key or key.endswith("/") or len(sources) > 1:
-                key = _under(key, uri.key.rsplit("/", 1)[-1])
-            pairs.append((uri, dest.join(key)))
-    if not pairs:
-        raise ParameterError("Nothing to copy: no source object found.")
-    return pairs
+            found[uri.key.rsplit("/", 1)[-1]] = _Source(uri, None)
+    return dict(sorted(found.items()))
 
 
-def _under(prefix: str, name: str) -> str:
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    return prefix + name
+def _targets(ctx: Context, sources: dict[str, _Source], dest: s3uri.S3Uri) -> list[tuple[_Source, s3uri.S3Uri]]:
+    directory = not dest.key or dest.key.endswith("/")
+    if not directory and (len(sources) > 1 or ctx.settings.recursive):
+        raise ParameterError("Destination must be a directory and end with '/' when acting on a folder content "
+                             "or on multiple sources.")
+    return [(source, dest.join(dest.key + name if directory else dest.key)) for name, source in sources.items()]
 
 
 def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> int:
     require_args(args, 2, f"s3cmd {'mv' if remove_source else 'cp'} s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]")
     dest = s3uri.parse_bucket(args[-1])
-    pairs = _pairs(ctx, args[:-1], dest)
+    pairs = _targets(ctx, _sources(ctx, args[:-1]), dest)
+    log.info(f"Summary: {len(pairs)} remote files to {'move' if remove_source else 'copy'}")
+    if not pairs:
+        raise S3cmdError(f"Nothing to {'move' if remove_source else 'copy'}: no object matches {', '.join(args[:-1])}")
     headers = object_headers(ctx.settings)
     client = ctx.client()
     score = ExitScoreboard()
-    for index, (src, dst) in enumerate(pairs, start=1):
+    for index, (source, dst) in enumerate(pairs, start=1):
+        src = source.uri
         line = f"{verb}: '{src}' -> '{dst}'  [{index} of {len(pairs)}]"
-        if ctx.config.dry_run:
+        if ctx.settings.dry_run:
             ctx.out(line)
             continue
         with _missing_key_is_a_warning(src, score):
-            client.copy_object(src.bucket, src.key, dst.bucket, dst.key, headers=headers, replace_metadata=False)
+            _copy_one(ctx, source, dst, headers)
             if remove_source and (src.bucket, src.key) != (dst.bucket, dst.key):
                 client.delete_object(src.bucket, src.key)
             ctx.out(line)
             score.success()
     return score.rc()
+
+
+def _copy_one(ctx: Context, source: _Source, dst: s3uri.S3Uri, headers: dict[str, str]) -> None:
+    """One CopyObject, or a copy in parts above ``multipart_copy_chunk_size_mb`` (s3cmd's threshold)."""
+    client, settings, src = ctx.client(), ctx.settings, source.uri
+    head: Mapping[str, str] | None = None
+    size = source.size
+    if size is None and settings.enable_multipart:
+        head = client.head_object(src.bucket, src.key).headers
+        size = int(head.get("Content-Length", "0"))
+    chunk = settings.multipart_copy_chunk_size_mb * MIB
+    plan = CopyPlan(src_bucket=src.bucket, src_key=src.key, bucket=dst.bucket, key=dst.key, size=size or 0,
+                    headers=headers, replace_metadata=False,
+                    threshold=chunk if settings.enable_multipart else MAX_SINGLE_COPY, part_size=chunk,
+                    workers=max(1, settings.parallel_transfers))
+    if plan.in_parts:
+        # an upload copied in parts carries none of the source's metadata: give it the source's own
+        head = head if head is not None else client.head_object(src.bucket, src.key).headers
+        plan = dataclasses.replace(plan, metadata={**_kept_headers(head), **headers})
+    copy_object_any_size(client, plan)
 
 
 @contextmanager
@@ -105,17 +139,28 @@ def modify(ctx: Context, args: list[str]) -> int:
     return score.rc()
 
 
-def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) -> None:
-    client = ctx.client()
-    head = client.head_object(uri.bucket, uri.key).headers
+def _kept_headers(head: Mapping[str, str]) -> dict[str, str]:
+    """The source's metadata that a copy with new headers (modify, a copy in parts) carries over."""
     headers = {name: head[name] for name in _KEPT if name in head}
     headers.update({k: v for k, v in head.items() if k.lower().startswith("x-amz-meta-")})
     if "x-amz-storage-class" in head:
         headers["x-amz-storage-class"] = head["x-amz-storage-class"]
+    return headers
+
+
+def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) -> None:
+    client = ctx.client()
+    head = client.head_object(uri.bucket, uri.key).headers
+    headers = _kept_headers(head)
     headers.update(object_headers(ctx.settings))
     if ctx.config.mime_type:
         headers["Content-Type"] = str(ctx.config.mime_type)
     headers = {k: v for k, v in headers.items() if k.lower() not in removed}
     if not ctx.config.dry_run:
-        client.copy_object(uri.bucket, uri.key, uri.bucket, uri.key, headers=headers, replace_metadata=True)
+        # s3cmd copies in parts only where CopyObject cannot (over 5 GiB), in parts of multipart_copy_chunk_size_mb
+        chunk = ctx.settings.multipart_copy_chunk_size_mb * MIB
+        copy_object_any_size(client, CopyPlan(
+            src_bucket=uri.bucket, src_key=uri.key, bucket=uri.bucket, key=uri.key,
+            size=int(head.get("Content-Length", "0")), headers=headers, replace_metadata=True,
+            threshold=MAX_SINGLE_COPY, part_size=chunk, workers=max(1, ctx.settings.parallel_transfers)))
     ctx.out(line)

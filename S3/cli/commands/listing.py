@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from S3 import ExitCodes
-from S3.cli.commands.buckets import naming_the_bucket
+from S3.cli.commands.common import naming_the_bucket
 from S3.cli.context import Context
 from S3.output import formats, log
 from S3.s3 import uri as s3uri

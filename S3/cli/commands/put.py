@@ -169,6 +169,8 @@ def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int 
         workers=max(1, settings.parallel_transfers),
         multipart=settings.enable_multipart,
         limiter=ctx.limiter(),
+        resume=ctx.settings.put_continue,
+        upload_id=ctx.settings.upload_id,
     )
 
 

@@ -10,6 +10,7 @@ from S3.cli.context import Context
 from S3.errors import ParameterError
 from S3.ExitCodes import ExitScoreboard
 from S3.output import log
+from S3.output.stats import Stats
 from S3.s3 import uri as s3uri
 from S3.s3.errors import exit_code_for
 
@@ -44,7 +45,14 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
 
     With ``--max-delete`` the keys are counted first, since nothing may go unless all may.
     """
-    listing = (entry.key for entry in remote_objects(ctx, uri))
+    sizes: dict[str, int] = {}  # for --stats
+
+    def keys_of(entries):  # type: ignore[no-untyped-def]
+        for entry in entries:
+            sizes[entry.key] = entry.size
+            yield entry.key
+
+    listing = keys_of(remote_objects(ctx, uri))
     if max_delete >= 0:
         keys = list(listing)
         if max_delete < len(keys):
@@ -55,6 +63,7 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         listing = iter(keys)
     score = ExitScoreboard()
     empty = True
+    gone: list[int] = []
     while batch := list(itertools.islice(listing, BATCH)):
         empty = False
         if ctx.config.dry_run:
@@ -65,9 +74,12 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         for key in deleted:
             ctx.out(f"delete: '{uri.join(key)}'")
             score.success()
+            gone.append(sizes.pop(key, 0))
         for key, code, message in errors:
             log.error(f"delete: '{uri.join(key)}' failed: {code}: {message}")
             score.failure(exit_code_for(403 if code == "AccessDenied" else 500, code))
     if empty:
         log.warning("Remote list is empty.")  # as s3cmd: nothing matched, nothing deleted
+    if gone and ctx.settings.stats:
+        ctx.out(Stats(files_deleted=len(gone), size_deleted=sum(gone)).text())
     return score.rc()

@@ -23,5 +23,8 @@ def signurl(ctx: Context, args: list[str]) -> int:
     if expires <= now:
         raise ParameterError(f"Expiry time {expires} is in the past")
     https = ctx.settings.signurl_use_https or ctx.settings.use_https
-    ctx.out(ctx.client().presign_get(uri.bucket, uri.key, expires_epoch=expires, https=https))
+    # signed with the URL, so that S3 answers with these headers (s3cmd: --content-disposition/--content-type)
+    params = [(name, value) for name, value in (("response-content-disposition", ctx.settings.content_disposition),
+                                                ("response-content-type", ctx.settings.content_type)) if value]
+    ctx.out(ctx.client().presign_get(uri.bucket, uri.key, expires_epoch=expires, https=https, params=params))
     return ExitCodes.EX_OK
