@@ -58,3 +58,9 @@ class Endpoint:
         host = self._regional(self.host_base, region)
         path = f"/{uri_encode(bucket)}/{path_key}"
         return Location(f"{self.scheme}://{host}{path}", host, path, "")
+
+    def public_url(self, bucket: str, key: str, *, https: bool) -> str:
+        """The object's address for anyone to fetch (``info`` of a public object): as requests are
+        addressed, with the scheme ``public_url_use_https`` asks for."""
+        loc = self.locate(bucket, key)
+        return ("https" if https else "http") + loc.url[len(self.scheme):]
