@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.sync.entries import LocalEntry
 from S3.sync.local import local_entries
+from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.parallel import run_in_order
 from S3.transfer.upload import UploadPlan, upload_file, upload_stream
@@ -134,21 +136,40 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     log.info(f"Sending file '{path}', please wait...")
-    plan = _plan(ctx, target, headers, st.st_size)
-    if settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
+    if not settings.encrypt:
+        return _send(ctx, path, path, target, headers, st, counter)
+    headers[gpg.ENCRYPTED_HEADER] = gpg.ENCRYPTED_VALUE
+    with gpg.encrypt_to_temp(path, settings=gpg.GpgSettings.from_settings(settings)) as encrypted:
+        return _send(ctx, path, os.fspath(encrypted), target, headers, st, counter)
+
+
+def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: dict[str, str],  # noqa: PLR0913
+          st: os.stat_result, counter: str) -> str:
+    """Upload ``source`` (``path`` itself, or its encrypted copy) under the name ``path`` in the output."""
+    settings = ctx.settings
+    try:
+        size = os.path.getsize(source)
+    except OSError as bad:
+        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    plan = _plan(ctx, target, headers, size)
+    if settings.preserve_attrs and source != path:
+        # as upstream: the attrs carry the plaintext's MD5 (what a later sync or get compares with)
+        plain = attrs.encode(st, _md5_of(path))
+        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: plain})
+    elif settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
         plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
     label = f"upload: '{path}' -> '{target}'"
     meter: Meter | None = None
-    if plan.multipart and st.st_size > plan.part_size:
+    if plan.multipart and size > plan.part_size:
         if progress_meter_on(ctx):  # s3cmd shows one block per part
-            count = -(-st.st_size // plan.part_size)
+            count = -(-size // plan.part_size)
             blocks = PartBlocks(ctx, label, count=count, counter=counter)
             plan = dataclasses.replace(plan, on_part=blocks.part_done)
     else:
-        meter = Meter.start(ctx, f"{label}  {counter}", st.st_size)
+        meter = Meter.start(ctx, f"{label}  {counter}", size)
     started = time.monotonic()
     try:
-        sent = upload_file(ctx.client(), path, plan, progress=meter.update if meter else None)
+        sent = upload_file(ctx.client(), source, plan, progress=meter.update if meter else None)
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     if meter is not None:
@@ -157,6 +178,17 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
         return ""
     return formats.transfer_line("upload", path, str(target), size=sent, seconds=time.monotonic() - started,
                                  counter=counter)
+
+
+def _md5_of(path: str) -> str:
+    digest = hashlib.md5()
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as bad:
+        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    return digest.hexdigest()
 
 
 def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int | None) -> UploadPlan:
@@ -175,6 +207,9 @@ def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int 
 
 
 def _put_stdin(ctx: Context, dest: s3uri.S3Uri) -> int:
+    if ctx.settings.encrypt:  # never send in clear what was asked to be encrypted
+        raise ParameterError("Encryption (-e) of stdin ('-') is not supported: write it to a file and put "
+                             "that, or use --no-encrypt")
     if not dest.key or dest.key.endswith("/"):
         raise ParameterError("Expecting S3 URI with a full object name when uploading from stdin ('-')")
     headers = object_headers(ctx.settings)

@@ -82,6 +82,9 @@ def sync(ctx: Context, args: list[str]) -> int:
                         stop_on_error=settings.stop_on_error)
     filters = filters_from(settings)
     if not any(remote) and s3uri.is_s3_uri(target):
+        if settings.encrypt:  # upstream refuses it too: sync compares plaintext MD5s with stored ciphertext
+            raise ParameterError("S3cmd 'sync' doesn't yet support GPG encryption: use 's3cmd put --recursive', "
+                                 "or disable encryption with --no-encrypt")
         direction = _local_to_remote(ctx, sources, s3uri.parse_bucket(target), filters, executor)
     elif all(remote) and len(sources) == 1 and not s3uri.is_s3_uri(target):
         direction = _remote_to_local(ctx, s3uri.parse_bucket(sources[0]), target, filters, executor)
