@@ -103,3 +103,22 @@ def test_sync_cf_invalidate_invalidates_the_uploaded_keys(s3cmd: S3cmdRunner, s3
     again = s3cmd("--cf-invalidate", "sync", f"{src}/", f"s3://{bucket}/site/")
     assert again.rc == 0 and "invalidation" not in again.stdout
     assert cf.list_invalidations(DistributionId=dist_id)["InvalidationList"]["Quantity"] == 1
+
+
+@pytest.mark.parametrize("command", ["put", "sync"])
+def test_no_check_md5_leaves_md5_out_of_the_attrs(s3cmd: S3cmdRunner, s3, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0: --no-check-md5 drops md5 from what --preserve stores (sync then compares sizes)."""
+    src = _tree(tmp_path / "src")
+    bucket = f"md-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    args = ["put", "-r"] if command == "put" else ["sync"]
+    done = s3cmd("--no-check-md5", *args, f"{src}/", f"s3://{bucket}/ours/")
+    assert done.rc == 0, done.output
+    stored = s3.head_object(Bucket=bucket, Key="ours/a.txt")["Metadata"]["s3cmd-attrs"]
+    assert "md5:" not in stored and "mtime:" in stored
+    with_md5 = s3cmd(*args, f"{src}/", f"s3://{bucket}/md5/")
+    assert with_md5.rc == 0, with_md5.output
+    assert "md5:900150983cd24fb0d6963f7d28e17f72" in s3.head_object(Bucket=bucket, Key="md5/a.txt")["Metadata"]["s3cmd-attrs"]
+    if _upstream(s3cmd, "--no-check-md5", *args, f"{src}/", f"s3://{bucket}/theirs/") is not None:
+        theirs = s3.head_object(Bucket=bucket, Key="theirs/a.txt")["Metadata"]["s3cmd-attrs"]
+        assert "md5:" not in theirs

@@ -152,7 +152,9 @@ def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: di
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     plan = _plan(ctx, target, headers, size)
-    if settings.preserve_attrs and source != path:
+    if settings.preserve_attrs and not settings.check_md5:  # as s3cmd: --no-check-md5 stores no md5
+        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, "")})
+    elif settings.preserve_attrs and source != path:
         # as upstream: the attrs carry the plaintext's MD5 (what a later sync or get compares with)
         plain = attrs.encode(st, _md5_of(path))
         plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: plain})

@@ -444,7 +444,8 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
             head = handle.read(2048)
         headers.setdefault("Content-Type", guess_mime(settings, entry.path, head))
         if settings.preserve_attrs:
-            md5 = cache.md5_of(entry)
+            # as s3cmd: --no-check-md5 stores no md5 (and spares reading the file for it)
+            md5 = cache.md5_of(entry) if settings.check_md5 else ""
             if md5 is not None:
                 headers[attrs.HEADER] = attrs.encode(os.stat(entry.path), md5)
     except OSError as bad:
