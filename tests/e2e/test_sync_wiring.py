@@ -122,3 +122,26 @@ def test_no_check_md5_leaves_md5_out_of_the_attrs(s3cmd: S3cmdRunner, s3, tmp_pa
     if _upstream(s3cmd, "--no-check-md5", *args, f"{src}/", f"s3://{bucket}/theirs/") is not None:
         theirs = s3.head_object(Bucket=bucket, Key="theirs/a.txt")["Metadata"]["s3cmd-attrs"]
         assert "md5:" not in theirs
+
+
+def test_put_cache_file_is_filled_and_used(s3cmd: S3cmdRunner, s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0, ``put -r --cache-file F`` walks with the MD5 cache and writes F; the md5 it
+    stores in s3cmd-attrs comes from the cache (a stale entry shows it was read, not recomputed)."""
+    import json
+
+    src = _tree(tmp_path / "src")
+    bucket = f"cf-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    cache = tmp_path / "md5.cache"
+    done = s3cmd("--cache-file", str(cache), "put", "-r", f"{src}/", f"s3://{bucket}/")
+    assert done.rc == 0, done.output
+    entries = json.loads(cache.read_text())["entries"]
+    assert sorted(entries.values()) == ["5d41402abc4b2a76b9719d911017c592", "900150983cd24fb0d6963f7d28e17f72"]
+    forged = {key: ("0" * 32 if value.startswith("9001") else value) for key, value in entries.items()}
+    cache.write_text(json.dumps({**json.loads(cache.read_text()), "entries": forged}))
+    again = s3cmd("--cache-file", str(cache), "put", "-r", f"{src}/", f"s3://{bucket}/again/")
+    assert again.rc == 0, again.output
+    assert "md5:" + "0" * 32 in s3.head_object(Bucket=bucket, Key="again/a.txt")["Metadata"]["s3cmd-attrs"]
+    theirs = tmp_path / "theirs.cache"
+    if _upstream(s3cmd, "--cache-file", str(theirs), "put", "-r", f"{src}/", f"s3://{bucket}/theirs/") is not None:
+        assert theirs.stat().st_size > 0
