@@ -55,3 +55,42 @@ def test_multipart_put_accepts_rclones_initiate_answer(s3cmd: S3cmdRunner, rclon
     assert done.rc == 0, done.output
     assert rclone_like.seen["renamed"] == 1
     assert s3.get_object(Bucket=bucket, Key="big")["Body"].read() == data
+
+
+@pytest.mark.parametrize("command", ["put", "sync"])
+def test_named_symlink_to_a_file_is_skipped_unless_followed(s3cmd: S3cmdRunner, bucket: str, s3, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                            command: str) -> None:
+    """As s3cmd 2.4.0: without -F a symlink named on the command line is skipped with a warning."""
+    (tmp_path / "real.txt").write_bytes(b"real")
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "real.txt")
+    done = s3cmd(command, str(link), f"s3://{bucket}/")
+    assert f"WARNING: Skipping over symbolic link: {link}" in done.stderr, done.output
+    assert "Contents" not in s3.list_objects(Bucket=bucket)
+    followed = s3cmd("-F", command, str(link), f"s3://{bucket}/")
+    assert followed.rc == 0, followed.output
+    assert s3.get_object(Bucket=bucket, Key="link.txt")["Body"].read() == b"real"
+
+
+def test_put_of_a_name_that_is_not_utf8_is_a_reported_failure(s3cmd: S3cmdRunner, bucket: str, s3,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path) -> None:
+    bad = os.path.join(os.fsencode(tmp_path), b"bad\xff.txt")
+    with open(bad, "wb") as handle:
+        handle.write(b"x")
+    (tmp_path / "good.txt").write_bytes(b"good")
+    done = s3cmd("put", os.fsdecode(bad), str(tmp_path / "good.txt"), f"s3://{bucket}/")
+    assert done.rc == 2, done.output
+    assert "Traceback" not in done.output and "not valid UTF-8" in done.stderr
+    assert [o["Key"] for o in s3.list_objects(Bucket=bucket)["Contents"]] == ["good.txt"]
+
+
+def test_put_r_of_a_tree_with_a_name_that_is_not_utf8(s3cmd: S3cmdRunner, bucket: str, s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    top = tmp_path / "top"
+    top.mkdir()
+    with open(os.path.join(os.fsencode(top), b"bad\xff.txt"), "wb") as handle:
+        handle.write(b"x")
+    (top / "good.txt").write_bytes(b"good")
+    done = s3cmd("put", "-r", str(top), f"s3://{bucket}/")
+    assert done.rc == 2, done.output
+    assert "Traceback" not in done.output and "not valid UTF-8" in done.stderr
+    assert [o["Key"] for o in s3.list_objects(Bucket=bucket)["Contents"]] == ["top/good.txt"]
