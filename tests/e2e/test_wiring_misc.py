@@ -94,3 +94,36 @@ def test_put_r_of_a_tree_with_a_name_that_is_not_utf8(s3cmd: S3cmdRunner, bucket
     assert done.rc == 2, done.output
     assert "Traceback" not in done.output and "not valid UTF-8" in done.stderr
     assert [o["Key"] for o in s3.list_objects(Bucket=bucket)["Contents"]] == ["top/good.txt"]
+
+
+class _Recording(FaultProxy):
+    """Relays to moto and remembers each request's headers (lower-cased names)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        super().__init__(upstream_port)
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        with self.lock:
+            self.requests.append((handler.command, handler.path,
+                                  {name.lower(): value for name, value in handler.headers.items()}))
+        super().handle(handler)
+
+
+def test_setnotification_skip_destination_validation_header(s3cmd: S3cmdRunner, moto_server, identities,  # type: ignore[no-untyped-def]
+                                                            bucket: str, tmp_path: Path) -> None:
+    proxy = _Recording(moto_server.port)
+    try:
+        config = write_config(s3cmd.home / "rec.s3cfg", proxy, identities["admin"])
+        document = tmp_path / "n.xml"
+        document.write_text('<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                            "</NotificationConfiguration>")
+        for extra, expected in (([], None), (["--skip-destination-validation"], "True")):
+            proxy.requests.clear()
+            done = s3cmd(*extra, "setnotification", str(document), f"s3://{bucket}", config=config)
+            assert done.rc == 0, done.output
+            puts = [headers for method, path, headers in proxy.requests if method == "PUT" and "notification" in path]
+            assert len(puts) == 1
+            assert puts[0].get("x-amz-skip-destination-validation") == expected
+    finally:
+        proxy.stop()
