@@ -116,7 +116,7 @@ def test_no_check_md5_leaves_md5_out_of_the_attrs(s3cmd: S3cmdRunner, s3, tmp_pa
     assert done.rc == 0, done.output
     stored = s3.head_object(Bucket=bucket, Key="ours/a.txt")["Metadata"]["s3cmd-attrs"]
     assert "md5:" not in stored and "mtime:" in stored
-    with_md5 = s3cmd(*args, f"{src}/", f"s3://{bucket}/md5/")
+    with_md5 = s3cmd("--check-md5", *args, f"{src}/", f"s3://{bucket}/md5/")
     assert with_md5.rc == 0, with_md5.output
     assert "md5:900150983cd24fb0d6963f7d28e17f72" in s3.head_object(Bucket=bucket, Key="md5/a.txt")["Metadata"]["s3cmd-attrs"]
     if _upstream(s3cmd, "--no-check-md5", *args, f"{src}/", f"s3://{bucket}/theirs/") is not None:
