@@ -104,3 +104,14 @@ def test_sync_with_encrypt_is_refused(enc: S3cmdRunner, bucket: str, s3, tmp_pat
     assert result.rc == 64, result.output
     assert "--no-encrypt" in result.stderr
     assert "Contents" not in s3.list_objects(Bucket=bucket)
+
+
+def test_get_continue_of_an_encrypted_object_is_refused(enc: S3cmdRunner, bucket: str, s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Appending ciphertext to a local file cannot give the plaintext: refused, the file untouched."""
+    s3.put_object(Bucket=bucket, Key="up", Body=RECORDED.read_bytes(), Metadata={"s3tools-gpgenc": "gpg"})
+    partial = tmp_path / "up.txt"
+    partial.write_bytes(b"hello")
+    got = enc("--continue", "get", f"s3://{bucket}/up", str(partial))
+    assert got.rc == 64, got.output
+    assert "--force" in got.stderr and "Traceback" not in got.output
+    assert partial.read_bytes() == b"hello"

@@ -146,6 +146,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
             return ""
         if settings.get_continue:
             resume = True
+            _refuse_encrypted_resume(ctx, uri, dest)
         elif not settings.force:
             raise ParameterError(
                 f"File '{dest}' already exists. Use either of --force / --continue / --skip-existing "
@@ -192,6 +193,13 @@ def _fetch(ctx: Context, progress, on_total=None, on_headers=None) -> Fetch:  # 
         on_total=on_total,
         on_headers=on_headers,
     )
+
+
+def _refuse_encrypted_resume(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
+    """Ciphertext appended to a local file cannot be decrypted into the plaintext: no --continue."""
+    if gpg.is_encrypted(ctx.client().head_object(uri.bucket, uri.key).headers):
+        raise ParameterError(f"'{uri}' is encrypted (gpg): --continue cannot resume it into '{dest}'; "
+                             "use --force to download it again")
 
 
 class _Encrypted(Exception):
