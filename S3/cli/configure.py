@@ -64,7 +64,7 @@ def run_configure(config: Config, options: argparse.Namespace, runtime: Runtime)
         from S3.cli.main import cli_only
 
         settings = config.settings(cli=cli_only(options))  # the answers, and --access_key & co. if given
-        ctx = Context(config=config, runtime=runtime, options=options, settings=settings)
+        ctx = Context(runtime=runtime, settings=settings)
         try:
             ctx.client().list_buckets()
             _say(runtime, "Success. Your access key and secret key worked fine :-)")

@@ -2,9 +2,8 @@
 clock, standard streams) and a lazily created S3 client (``--version`` or a usage error never
 touches the network or the credential chain).
 
-Commands read ``ctx.settings`` (typed, frozen: ``S3.settings.model.Settings``). ``config`` and
-``options`` are kept only for the commands not yet moved onto settings (put, get, cp/mv/modify,
-del: the ``sync`` rewrite moves them); new code must not read them.
+Commands read ``ctx.settings`` (typed, frozen: ``S3.settings.model.Settings``), never the
+parsed options or the ``.s3cfg`` object they were built from.
 
 The lazy parts are built under one lock: the first files of a parallel ``put`` reach
 ``client()`` from several workers at once, and each must not build its own client,
@@ -13,12 +12,10 @@ credential source and STS call.
 
 from __future__ import annotations
 
-import argparse
 import threading
 from dataclasses import dataclass, field
 from typing import IO
 
-from S3.Config import Config
 from S3.credentials import defaults
 from S3.credentials.context import ProviderContext
 from S3.credentials.refreshing import RefreshingCredentials
@@ -33,9 +30,7 @@ from S3.transport.http import TransportSettings, Urllib3Transport
 
 @dataclass
 class Context:
-    config: Config  # compatibility only: see the module docstring
     runtime: Runtime
-    options: argparse.Namespace  # compatibility only: see the module docstring
     settings: Settings  # what commands read: typed, frozen, built once (see S3.settings.model)
     _client: S3Client | None = None
     _credentials: RefreshingCredentials | None = None

@@ -123,7 +123,7 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     from S3.transfer.gpg import require_passphrase
 
     require_passphrase(encrypt=settings.encrypt, passphrase=settings.gpg_passphrase)  # -e: refused before any request
-    ctx = Context(config=config, runtime=runtime, options=options, settings=settings)
+    ctx = Context(runtime=runtime, settings=settings)
     try:
         return handler(ctx, params)
     finally:

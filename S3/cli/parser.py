@@ -165,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_options(p)
     _cloudfront_and_encryption_options(p)
     _sync_options(p)
+    _notification_options(p)
     # -- multipart housekeeping and objects (issue 10, items 2-3: put resume, restore, listings) --
     _flag(p, "--continue-put", dest="put_continue", value=True,
           help="Continue uploading partially uploaded files or multipart upload parts [put].")
@@ -258,6 +259,13 @@ def _sync_options(p: argparse.ArgumentParser) -> None:
         help="Read the list of source files (relative to the source directory) from FILE [sync].")
 
 
+# -- notification (wiring helper): setnotification's header, as s3cmd 2.4.0 --
+def _notification_options(p: argparse.ArgumentParser) -> None:
+    _flag(p, "--skip-destination-validation", dest="skip_destination_validation", value=True,
+          help="Skips validation of Amazon SQS, Amazon SNS, and AWS Lambda destinations when applying notification "
+               "configuration. (only for [setnotification] command)")
+
+
 # Parsed options that map one-to-one onto .s3cfg options.
 CONFIG_DESTS = (
     "dry_run use_https force get_continue skip_existing recursive acl_public max_delete limit preserve_attrs "
@@ -275,6 +283,8 @@ CONFIG_DESTS = (
 # bucket and object settings
 CONFIG_DESTS += ["log_target_prefix", "website_index", "website_error", "expiry_date", "expiry_days", "expiry_prefix"]
 # multipart housekeeping and objects (put resume, restore, listings, encoding)
+# notification (wiring helper)
+CONFIG_DESTS += ["skip_destination_validation"]
 CONFIG_DESTS += "put_continue upload_id restore_days restore_priority list_allow_unordered encoding add_encoding_exts".split()
 
 

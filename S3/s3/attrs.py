@@ -51,7 +51,8 @@ class FileAttrs:
 
 
 def encode(st: os.stat_result, md5_hex: str) -> str:
-    fields = {
+    """The header's value; an empty ``md5_hex`` leaves md5 out (``--no-check-md5``, as s3cmd)."""
+    fields: dict[str, object] = {
         "atime": int(st.st_atime),
         "ctime": int(st.st_ctime),
         "gid": st.st_gid,
@@ -62,6 +63,8 @@ def encode(st: os.stat_result, md5_hex: str) -> str:
         "uid": st.st_uid,
         "uname": _user_name(st.st_uid),
     }
+    if not md5_hex:
+        del fields["md5"]
     return "/".join(f"{name}:{value}" for name, value in fields.items())
 
 

@@ -163,8 +163,15 @@ def parse_location(body: bytes) -> str:
     return tree.text or ""
 
 
+# ``rclone serve s3`` names the root without "Result"; both carry the same UploadId
+_INITIATE_ROOTS = ("InitiateMultipartUploadResult", "InitiateMultipartUpload")
+
+
 def parse_upload_id(body: bytes) -> str:
-    return _text(parse_xml(body, expect="InitiateMultipartUploadResult"), "UploadId")
+    tree = parse_xml(body)
+    if tree.tag not in _INITIATE_ROOTS:
+        parse_xml(body, expect=_INITIATE_ROOTS[0])  # raises: says which root was expected
+    return _text(tree, "UploadId")
 
 
 def parse_copy_result(body: bytes) -> dict[str, str]:

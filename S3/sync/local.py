@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 from S3.errors import ParameterError
 from S3.sync.entries import LocalEntry
+from S3.transfer.symlinks import Symlink, symlink_verdict
 
 
 class NoticeKind(enum.Enum):
@@ -358,7 +359,7 @@ def local_entries(
             root, prefix = source_root(source)
             streams.append(LocalTree(root, prefix, filters, follow_symlinks, keep_dirs).walk(on_notice))
         else:
-            streams.append(_single(source, filters, on_notice))
+            streams.append(_single(source, filters, on_notice, follow_symlinks=follow_symlinks))
     previous: str | None = None
     for entry in heapq.merge(*streams, key=lambda e: e.key):
         if entry.key == previous and isinstance(entry, LocalEntry):
@@ -368,8 +369,15 @@ def local_entries(
         yield entry
 
 
-def _single(path: str, filters: Filters, on_notice: OnNotice) -> Iterator[LocalEntry]:
+def _single(path: str, filters: Filters, on_notice: OnNotice, *, follow_symlinks: bool) -> Iterator[LocalEntry]:
     name = os.path.basename(path)
+    verdict = symlink_verdict(path, follow=follow_symlinks, named=True)
+    if verdict is Symlink.SKIP:  # as s3cmd: a link named on the command line is skipped too, unless -F
+        on_notice(Notice(NoticeKind.SYMLINK_SKIPPED, path))
+        return
+    if verdict is Symlink.BROKEN:
+        on_notice(Notice(NoticeKind.BROKEN_SYMLINK, path))
+        return
     if not _utf8(name):
         on_notice(Notice(NoticeKind.BAD_NAME, path, "a name that is not valid UTF-8 cannot be an S3 key"))
         return

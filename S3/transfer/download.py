@@ -34,6 +34,7 @@ from S3.s3 import attrs
 from S3.s3.client import S3Client
 from S3.s3.errors import S3Error
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
+from S3.transfer.gpg import is_encrypted
 from S3.transport.errors import TransportError
 from S3.transport.http import Response
 from S3.transport.retry import Again, run
@@ -192,7 +193,10 @@ def _checkable_md5(answer: Response) -> str:
 
 
 def _expected_md5(answer: Response) -> str:
-    """The ETag when it is the body's MD5, else the MD5 s3cmd stored in its attrs header, else ""."""
+    """The ETag when it is the body's MD5, else the MD5 s3cmd stored in its attrs header, else "".
+    An object s3cmd encrypted (``-e``) has the plaintext's MD5 in its attrs: not the body's."""
+    if is_encrypted(answer.headers):
+        return _checkable_md5(answer)
     return _checkable_md5(answer) or attrs.decode(answer.headers.get(attrs.HEADER, "")).md5 or ""
 
 
@@ -392,6 +396,12 @@ def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], 
     """Stream to ``out`` (stdout) while hashing; bytes already written cannot be taken back, so a
     mismatch is an error that says so."""
     first = client.get_object(bucket, key)  # no Range: an empty object is an empty answer, not a 416
+    if fetch.on_headers:  # before any byte is written: the caller may still refuse (and close) the answer
+        try:
+            fetch.on_headers({name.lower(): value for name, value in first.headers.items()})
+        except BaseException:
+            first.close()
+            raise
     expected = _expected_md5(first)
     digest = _BackgroundDigest() if expected else None
     try:

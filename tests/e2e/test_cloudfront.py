@@ -261,7 +261,7 @@ def test_invalidate_keys_hook_for_sync(cf: S3cmdRunner, boto_cf) -> None:  # typ
     out = io.StringIO()
     runtime = Runtime(env=cf.base_env, stdout=out)
     config = load_config(options, runtime)
-    ctx = Context(config=config, runtime=runtime, options=options, settings=config.settings(cli=cli_only(options)))
+    ctx = Context(runtime=runtime, settings=config.settings(cli=cli_only(options)))
     assert ctx.settings.invalidate_on_cf is True
     try:
         invalidate_keys(ctx, S3Uri(bucket, "site/"), ["site/a.html", "site/b c.css"])

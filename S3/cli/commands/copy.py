@@ -121,11 +121,11 @@ _KEPT = ("Content-Type", "Cache-Control", "Content-Disposition", "Content-Encodi
 
 def modify(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd modify s3://BUCKET1/OBJECT")
-    removed = {name.lower() for name in ctx.options.remove_header}
+    removed = {name.lower() for name in ctx.settings.remove_headers}
     targets = []
     for arg in args:
         uri = s3uri.parse_bucket(arg)
-        if ctx.config.recursive:
+        if ctx.settings.recursive:
             targets.extend(uri.join(e.key) for e in remote_objects(ctx, uri))
         else:
             if not uri.key:
@@ -153,10 +153,10 @@ def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) ->
     head = client.head_object(uri.bucket, uri.key).headers
     headers = _kept_headers(head)
     headers.update(object_headers(ctx.settings))
-    if ctx.config.mime_type:
-        headers["Content-Type"] = str(ctx.config.mime_type)
+    if ctx.settings.mime_type:
+        headers["Content-Type"] = ctx.settings.mime_type
     headers = {k: v for k, v in headers.items() if k.lower() not in removed}
-    if not ctx.config.dry_run:
+    if not ctx.settings.dry_run:
         # s3cmd copies in parts only where CopyObject cannot (over 5 GiB), in parts of multipart_copy_chunk_size_mb
         chunk = ctx.settings.multipart_copy_chunk_size_mb * MIB
         copy_object_any_size(client, CopyPlan(

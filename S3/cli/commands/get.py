@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
+from collections.abc import Mapping
 
 from S3 import ExitCodes
 from S3.cli.commands.common import relative_key, remote_objects, require_args
@@ -14,6 +17,7 @@ from S3.ExitCodes import ExitScoreboard
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
+from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch, download_to_file, download_to_stream
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
@@ -142,6 +146,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
             return ""
         if settings.get_continue:
             resume = True
+            _refuse_encrypted_resume(ctx, uri, dest)
         elif not settings.force:
             raise ParameterError(
                 f"File '{dest}' already exists. Use either of --force / --continue / --skip-existing "
@@ -158,9 +163,13 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
     log.info(f"Receiving file '{dest}', please wait...")
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'  {counter}", None)
     started = time.monotonic()
+    seen: dict[str, str] = {}
     try:
         received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume,
-                                    fetch=_fetch(ctx, meter.update, on_total=meter.set_total))
+                                    fetch=_fetch(ctx, meter.update, on_total=meter.set_total, on_headers=seen.update))
+        if gpg.is_encrypted(seen):  # as upstream: any object s3cmd -e stored is decrypted, -e or not
+            gpg.decrypt_download(dest, settings=gpg.GpgSettings.from_settings(settings))
+            received = os.path.getsize(dest)
     except S3Error as failed:
         if failed.is_unsatisfiable_range and resume:
             log.info(f"'{dest}' is already complete")
@@ -174,7 +183,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
     return formats.transfer_line("download", str(uri), dest, size=received, seconds=time.monotonic() - started)
 
 
-def _fetch(ctx: Context, progress, on_total=None) -> Fetch:  # type: ignore[no-untyped-def]
+def _fetch(ctx: Context, progress, on_total=None, on_headers=None) -> Fetch:  # type: ignore[no-untyped-def]
     settings = ctx.settings
     return Fetch(
         part_size=part_size(settings.multipart_chunk_size_mb, None),
@@ -182,13 +191,53 @@ def _fetch(ctx: Context, progress, on_total=None) -> Fetch:  # type: ignore[no-u
         limiter=ctx.limiter(),
         progress=progress,
         on_total=on_total,
+        on_headers=on_headers,
     )
+
+
+def _refuse_encrypted_resume(ctx: Context, uri: s3uri.S3Uri, dest: str) -> None:
+    """Ciphertext appended to a local file cannot be decrypted into the plaintext: no --continue."""
+    if gpg.is_encrypted(ctx.client().head_object(uri.bucket, uri.key).headers):
+        raise ParameterError(f"'{uri}' is encrypted (gpg): --continue cannot resume it into '{dest}'; "
+                             "use --force to download it again")
+
+
+class _Encrypted(Exception):
+    """The object to stream is gpg-encrypted: it goes through a private temporary file instead."""
+
+
+def _refuse_encrypted(headers: Mapping[str, str]) -> None:
+    if gpg.is_encrypted(headers):
+        raise _Encrypted
 
 
 def _to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
     try:
-        download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes, fetch=_fetch(ctx, None))
+        try:
+            download_to_stream(ctx.client(), uri.bucket, uri.key, ctx.stdout_bytes,
+                               fetch=_fetch(ctx, None, on_headers=_refuse_encrypted))
+        except _Encrypted:
+            _decrypted_to_stdout(ctx, uri)
     except S3Error as failed:
         if failed.is_missing_key:
             raise ParameterError(f"Source object '{uri}' does not exist.") from None
         raise
+
+
+def _decrypted_to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
+    """gpg needs a whole file to decrypt (and ciphertext on stdout would be a wrong answer): the
+    object is downloaded and decrypted in a private 0700 directory, then copied out."""
+    directory = tempfile.mkdtemp(prefix="s3cmd-get-")
+    try:
+        path = os.path.join(directory, "object")
+        try:
+            download_to_file(ctx.client(), uri.bucket, uri.key, path, fetch=_fetch(ctx, None))
+        except OSError as bad:
+            raise LocalFileError(f"Cannot write a temporary copy of '{uri}' to decrypt it: {bad.strerror}; "
+                                 "set TMPDIR to a writable directory") from None
+        gpg.decrypt_download(path, settings=gpg.GpgSettings.from_settings(ctx.settings))
+        with open(path, "rb") as plain:
+            shutil.copyfileobj(plain, ctx.stdout_bytes)
+        ctx.stdout_bytes.flush()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

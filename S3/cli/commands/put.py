@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from S3 import ExitCodes
@@ -20,6 +21,8 @@ from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.sync.entries import LocalEntry
 from S3.sync.local import local_entries
+from S3.sync.md5cache import Md5Cache, file_md5
+from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.parallel import run_in_order
 from S3.transfer.upload import UploadPlan, upload_file, upload_stream
@@ -62,7 +65,7 @@ def put(ctx: Context, args: list[str]) -> int:
     single_target = bool(dest.key) and not dest.key.endswith("/")
     shared = object_headers(settings)
     jobs = [
-        _Job(index, item.path, dest.join(dest.key if single_target else _join(dest.key, item.key)), len(files))
+        _Job(index, item.path, dest.join(dest.key if single_target else _join(dest.key, item.key)), len(files), item)
         for index, item in enumerate(files, start=1)
     ]
     log.info(f"Summary: {len(jobs)} local files to upload")
@@ -79,8 +82,10 @@ def put(ctx: Context, args: list[str]) -> int:
         except OSError:
             return False
 
-    for _job, result in run_in_order(jobs, lambda job: _put_job(ctx, job, shared), workers=settings.parallel_transfers,
-                                    inline=large):
+    # --cache-file: as s3cmd, the stored md5 comes from the cache, which this run then rewrites
+    cache = Md5Cache.load(settings.cache_file, warn=log.warning) if settings.cache_file else None
+    for _job, result in run_in_order(jobs, lambda job: _put_job(ctx, job, shared, cache),
+                                    workers=settings.parallel_transfers, inline=large):
         if isinstance(result, Exception):
             if not isinstance(result, LocalFileError) or settings.stop_on_error:
                 raise result
@@ -88,6 +93,8 @@ def put(ctx: Context, args: list[str]) -> int:
             failed += 1
         elif result:
             ctx.out(result)
+    if cache is not None:
+        cache.save()
     return ExitCodes.EX_PARTIAL if failed else ExitCodes.EX_OK
 
 
@@ -97,14 +104,16 @@ class _Job:
     path: str
     target: s3uri.S3Uri
     total: int
+    entry: LocalEntry
 
 
-def _put_job(ctx: Context, job: _Job, shared: dict[str, str]) -> str:
+def _put_job(ctx: Context, job: _Job, shared: dict[str, str], cache: Md5Cache | None) -> str:
     """Upload one file; returns the line to print (empty when skipped or shown by the meter)."""
     if ctx.settings.skip_existing and _exists(ctx, job.target):
         log.info(f"Skipping over existing object: {job.target}")
         return ""
-    return _put_file(ctx, job.path, job.target, shared, f"[{job.index} of {job.total}]")
+    known = (lambda: cache.md5_of(job.entry) or "") if cache is not None else None
+    return _put_file(ctx, job.path, job.target, shared, f"[{job.index} of {job.total}]", known_md5=known)
 
 
 def _exists(ctx: Context, target: s3uri.S3Uri) -> bool:
@@ -123,7 +132,9 @@ def _join(prefix: str, relative: str) -> str:
     return prefix + relative
 
 
-def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str) -> str:
+def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str, *,  # noqa: PLR0913
+              known_md5: Callable[[], str] | None = None) -> str:
+    """``known_md5``: where the plaintext's MD5 comes from when not hashed alongside the upload."""
     settings = ctx.settings
     try:
         st = os.stat(path)
@@ -134,21 +145,42 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     log.info(f"Sending file '{path}', please wait...")
-    plan = _plan(ctx, target, headers, st.st_size)
-    if settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
+    if not settings.encrypt:
+        return _send(ctx, path, path, target, headers, st, counter, known_md5=known_md5)
+    headers[gpg.ENCRYPTED_HEADER] = gpg.ENCRYPTED_VALUE
+    with gpg.encrypt_to_temp(path, settings=gpg.GpgSettings.from_settings(settings)) as encrypted:
+        return _send(ctx, path, os.fspath(encrypted), target, headers, st, counter,
+                     known_md5=known_md5 or (lambda: _md5_of(path)))
+
+
+def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: dict[str, str],  # noqa: PLR0913
+          st: os.stat_result, counter: str, *, known_md5: Callable[[], str] | None) -> str:
+    """Upload ``source`` (``path`` itself, or its encrypted copy) under the name ``path`` in the output."""
+    settings = ctx.settings
+    try:
+        size = os.path.getsize(source)
+    except OSError as bad:
+        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    plan = _plan(ctx, target, headers, size)
+    if settings.preserve_attrs and not settings.check_md5:  # as s3cmd: --no-check-md5 stores no md5
+        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, "")})
+    elif settings.preserve_attrs and known_md5 is not None:
+        # as upstream: the attrs carry the plaintext's MD5 (of an encrypted upload too), from the cache if any
+        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, known_md5())})
+    elif settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
         plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
     label = f"upload: '{path}' -> '{target}'"
     meter: Meter | None = None
-    if plan.multipart and st.st_size > plan.part_size:
+    if plan.multipart and size > plan.part_size:
         if progress_meter_on(ctx):  # s3cmd shows one block per part
-            count = -(-st.st_size // plan.part_size)
+            count = -(-size // plan.part_size)
             blocks = PartBlocks(ctx, label, count=count, counter=counter)
             plan = dataclasses.replace(plan, on_part=blocks.part_done)
     else:
-        meter = Meter.start(ctx, f"{label}  {counter}", st.st_size)
+        meter = Meter.start(ctx, f"{label}  {counter}", size)
     started = time.monotonic()
     try:
-        sent = upload_file(ctx.client(), path, plan, progress=meter.update if meter else None)
+        sent = upload_file(ctx.client(), source, plan, progress=meter.update if meter else None)
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     if meter is not None:
@@ -157,6 +189,13 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
         return ""
     return formats.transfer_line("upload", path, str(target), size=sent, seconds=time.monotonic() - started,
                                  counter=counter)
+
+
+def _md5_of(path: str) -> str:
+    try:
+        return file_md5(path)
+    except OSError as bad:
+        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
 
 
 def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int | None) -> UploadPlan:
@@ -175,6 +214,9 @@ def _plan(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str], size: int 
 
 
 def _put_stdin(ctx: Context, dest: s3uri.S3Uri) -> int:
+    if ctx.settings.encrypt:  # never send in clear what was asked to be encrypted
+        raise ParameterError("Encryption (-e) of stdin ('-') is not supported: write it to a file and put "
+                             "that, or use --no-encrypt")
     if not dest.key or dest.key.endswith("/"):
         raise ParameterError("Expecting S3 URI with a full object name when uploading from stdin ('-')")
     headers = object_headers(ctx.settings)

@@ -19,14 +19,14 @@ BATCH = 1000
 
 def delete(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd del s3://BUCKET/OBJECT")
-    cfg = ctx.config
+    cfg = ctx.settings
     rc = ExitCodes.EX_OK
     for arg in args:
         uri = s3uri.parse_bucket(arg)
         if cfg.recursive:
             if not uri.key and not cfg.force:
                 raise ParameterError(f"Please use --force to delete ALL contents of {uri}")
-            rc = max(rc, delete_all(ctx, uri, max_delete=int(cfg.max_delete)))
+            rc = max(rc, delete_all(ctx, uri, max_delete=cfg.max_delete))
             continue
         if not uri.key:
             raise ParameterError("File name required, not only the bucket name. Alternatively use --recursive")
@@ -66,7 +66,7 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
     gone: list[int] = []
     while batch := list(itertools.islice(listing, BATCH)):
         empty = False
-        if ctx.config.dry_run:
+        if ctx.settings.dry_run:
             for key in batch:
                 ctx.out(f"delete: '{uri.join(key)}'")
             continue

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from S3 import ExitCodes
+from S3.cli.commands.cloudfront import invalidate_keys
 from S3.cli.commands.common import relative_key
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
 from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
+from S3.output.stats import Stats
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.sync.entries import Entry, LocalEntry, RemoteEntry, remote_entries
@@ -64,8 +66,19 @@ class _Direction:
     label: Callable[[Transfer], tuple[str, str]]  # (source, destination) as the output lines name them
     delete_label: Callable[[Delete], str]
     retrieving: str  # the URI/path whose listing INFO names
-    counts: dict[str, int] = field(default_factory=lambda: {"source": 0, "destination": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"source": 0, "destination": 0, "source_bytes": 0})
     cache: Md5Cache | None = None
+    dest_key: Callable[[str], str] = lambda key: key  # an action's key → the full destination key
+    tally: _Tally = field(default_factory=lambda: _Tally())
+
+
+@dataclass
+class _Tally:
+    """What the run did, for ``--stats`` and ``--cf-invalidate`` (recorded in the main thread)."""
+
+    transferred: list[str] = field(default_factory=list)  # full destination keys, in order
+    deleted: int = 0
+    deleted_bytes: int = 0
 
 
 def sync(ctx: Context, args: list[str]) -> int:
@@ -82,7 +95,15 @@ def sync(ctx: Context, args: list[str]) -> int:
                         stop_on_error=settings.stop_on_error)
     filters = filters_from(settings)
     if not any(remote) and s3uri.is_s3_uri(target):
-        direction = _local_to_remote(ctx, sources, s3uri.parse_bucket(target), filters, executor)
+        if settings.encrypt:  # upstream refuses it too: sync compares plaintext MD5s with stored ciphertext
+            raise ParameterError("S3cmd 'sync' doesn't yet support GPG encryption: use 's3cmd put --recursive', "
+                                 "or disable encryption with --no-encrypt")
+        destination = s3uri.parse_bucket(target)
+        direction = _local_to_remote(ctx, sources, destination, filters, executor)
+        rc = _run(ctx, direction, executor)
+        if settings.invalidate_on_cf:  # as s3cmd: only a sync to S3 invalidates, after its transfers
+            invalidate_keys(ctx, destination, direction.tally.transferred)
+        return rc
     elif all(remote) and len(sources) == 1 and not s3uri.is_s3_uri(target):
         direction = _remote_to_local(ctx, s3uri.parse_bucket(sources[0]), target, filters, executor)
     elif all(remote) and len(sources) == 1:
@@ -130,6 +151,7 @@ def _counted(stream: Stream, counts: dict[str, int], side: str) -> Iterator[Entr
     for item in stream:
         if not isinstance(item, Unlisted):
             counts[side] += 1
+            counts[f"{side}_bytes"] = counts.get(f"{side}_bytes", 0) + item.size
         yield item
 
 
@@ -146,7 +168,7 @@ def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
             _dry_run(ctx, direction, planned)
             log.warning("Exiting now because of --dry-run")
             return ExitCodes.EX_OK
-        executor.run(direction.delete(action) for action in planned.deletes)
+        executor.run(_tallied_deletes(direction, planned.deletes))
         started = time.monotonic()
         failed_before = executor.failures
         executor.run(_numbered(direction, _transfer_order(planned.transfers, settings.delay_updates),
@@ -157,8 +179,8 @@ def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
                 log.warning(f"{planned.deferred.count} deletions not performed (--delete-after) because "
                             f"{executor.failures - failed_before} transfers failed; run sync again once they succeed.")
             else:
-                executor.run(direction.delete(action) for action in planned.deferred)
-        _done(ctx, direction, executor, planned.transfers.count, elapsed)
+                executor.run(_tallied_deletes(direction, planned.deferred))
+        _done(ctx, direction, executor, planned, elapsed)
     if direction.cache is not None:
         direction.cache.save()
     return executor.score.rc()
@@ -179,7 +201,31 @@ def _numbered(direction: _Direction, actions: Iterable[Transfer], total: int) ->
         index += 1
         job = direction.transfer(action, f"[{index} of {total}]")
         if job is not None:
-            yield job
+            key = direction.dest_key(action.key)
+            yield _on_success(job, lambda key=key: direction.tally.transferred.append(key))  # type: ignore[misc]
+
+
+def _tallied_deletes(direction: _Direction, actions: Iterable[Delete]) -> Iterator[Job]:
+    tally = direction.tally
+
+    def counted(size: int) -> None:
+        tally.deleted += 1
+        tally.deleted_bytes += size
+
+    for action in actions:
+        yield _on_success(direction.delete(action), lambda size=action.entry.size: counted(size))  # type: ignore[misc]
+
+
+def _on_success(job: Job, record: Callable[[], None]) -> Job:
+    """``job`` whose report (made in the main thread, in order) also calls ``record`` when it succeeded."""
+    report = job.subject
+
+    def subject(result: Result) -> None:
+        if result.ok:
+            record()
+        report(result)
+
+    return replace(job, subject=subject)
 
 
 def _summary(ctx: Context, direction: _Direction, planned: _Planned) -> None:
@@ -211,19 +257,38 @@ def _dry_run(ctx: Context, direction: _Direction, planned: _Planned) -> None:
         ctx.out(f"{verb}: '{source}' -> '{target}'")
 
 
-def _done(ctx: Context, direction: _Direction, executor: Executor, count: int, seconds: float) -> None:
+def _done(ctx: Context, direction: _Direction, executor: Executor, planned: _Planned, seconds: float) -> None:
     seconds = max(seconds, 1.0)  # as s3cmd: a run shorter than a second counts as one
+    count = planned.transfers.count
     if direction.kind == "copy":
-        if count:
-            ctx.out(f"Done. Copied {count} files in {seconds:0.1f} seconds, {count / seconds:0.2f} files/s.")
-        return
-    verb = "Uploaded" if direction.kind == "upload" else "Downloaded"
-    value, unit = formats.human_size(executor.bytes / seconds, floating=True)
-    line = f"Done. {verb} {executor.bytes} bytes in {seconds:0.1f} seconds, {value:0.2f} {unit}B/s."
-    if executor.bytes:
-        ctx.out(line)
+        line = f"Done. Copied {count} files in {seconds:0.1f} seconds, {count / seconds:0.2f} files/s."
+        worked = bool(count)
     else:
+        verb = "Uploaded" if direction.kind == "upload" else "Downloaded"
+        value, unit = formats.human_size(executor.bytes / seconds, floating=True)
+        line = f"Done. {verb} {executor.bytes} bytes in {seconds:0.1f} seconds, {value:0.2f} {unit}B/s."
+        worked = bool(executor.bytes)
+    if ctx.settings.stats:  # as s3cmd: with --stats the line is printed, totals appended, whatever was done
+        ctx.out(line + _stats(direction, executor, planned).text())
+    elif worked:
+        ctx.out(line)
+    elif direction.kind != "copy":
         log.info(line)
+
+
+def _stats(direction: _Direction, executor: Executor, planned: _Planned) -> Stats:
+    """s3cmd's totals per direction: an upload counts destination-only keys as deleted (with or
+    without --delete-removed), a download the files it removed and their size, a copy its copies."""
+    tally, counts = direction.tally, direction.counts
+    common = {"files": counts["source"], "size": counts["source_bytes"]}
+    if direction.kind == "copy":
+        return Stats(**common, files_copied=len(tally.transferred), size_copied=executor.bytes,
+                     files_deleted=tally.deleted)
+    if direction.kind == "upload":
+        return Stats(**common, files_transferred=len(tally.transferred), size_transferred=executor.bytes,
+                     files_deleted=planned.remote_deletes)
+    return Stats(**common, files_transferred=len(tally.transferred), size_transferred=executor.bytes,
+                 files_deleted=tally.deleted, size_deleted=tally.deleted_bytes)
 
 
 def _report(ctx: Context, line: Callable[[Result], str], failure: Callable[[Result], str]) -> Callable[[Result], None]:
@@ -333,7 +398,7 @@ def _local_to_remote(
     return _Direction("upload", stream, remote, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (_path(a.source), str(dest.join(base + a.key))),
                       delete_label=lambda a: str(dest.join(base + a.key)), retrieving=str(dest.join(base)),
-                      cache=cache)
+                      cache=cache, dest_key=lambda key: base + key)
 
 
 def _source_scopes(sources: list[str]) -> list[str]:
@@ -379,7 +444,8 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
             head = handle.read(2048)
         headers.setdefault("Content-Type", guess_mime(settings, entry.path, head))
         if settings.preserve_attrs:
-            md5 = cache.md5_of(entry)
+            # as s3cmd: --no-check-md5 stores no md5 (and spares reading the file for it)
+            md5 = cache.md5_of(entry) if settings.check_md5 else ""
             if md5 is not None:
                 headers[attrs.HEADER] = attrs.encode(os.stat(entry.path), md5)
     except OSError as bad:
