@@ -24,7 +24,9 @@ from S3 import ExitCodes
 from S3.errors import LocalFileError, S3cmdError
 from S3.s3 import attrs
 from S3.s3.client import S3Client
+from S3.transfer import gpg
 from S3.transfer.download import Fetch, download_to_file
+from S3.transfer.gpg import GpgSettings
 from S3.transfer.upload import UploadPlan, upload_file
 
 
@@ -84,8 +86,11 @@ def restore_attrs(path: str, headers: Mapping[str, str]) -> None:
             pass
 
 
-def download_one(client: S3Client, bucket: str, key: str, dest: str, *, fetch: Fetch, preserve: bool) -> Result:
-    """Download one object to ``dest`` atomically, creating its folder; restore attrs when ``preserve``."""
+def download_one(
+    client: S3Client, bucket: str, key: str, dest: str, *, fetch: Fetch, preserve: bool, gpg_settings: GpgSettings
+) -> Result:
+    """Download one object to ``dest`` atomically, creating its folder; an object ``s3cmd -e`` stored is
+    decrypted (as ``get`` does: a restore must not hand back ciphertext); attrs restored when ``preserve``."""
     seen: dict[str, str] = {}
 
     def run() -> int:
@@ -95,8 +100,9 @@ def download_one(client: S3Client, bucket: str, key: str, dest: str, *, fetch: F
                 os.makedirs(parent, exist_ok=True)
             except OSError as bad:
                 raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
-        how = replace(fetch, on_headers=seen.update) if preserve else fetch
-        received = download_to_file(client, bucket, key, dest, fetch=how)
+        received = download_to_file(client, bucket, key, dest, fetch=replace(fetch, on_headers=seen.update))
+        if gpg.is_encrypted(seen):
+            gpg.decrypt_download(dest, settings=gpg_settings)
         if preserve:
             restore_attrs(dest, seen)
         return received

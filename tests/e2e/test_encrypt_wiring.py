@@ -115,3 +115,15 @@ def test_get_continue_of_an_encrypted_object_is_refused(enc: S3cmdRunner, bucket
     assert got.rc == 64, got.output
     assert "--force" in got.stderr and "Traceback" not in got.output
     assert partial.read_bytes() == b"hello"
+
+
+def test_sync_down_decrypts_what_put_e_stored(enc: S3cmdRunner, bucket: str, tmp_path: Path) -> None:
+    """A restore with ``sync`` must not hand back ciphertext with exit 0 (upstream 2.4.0 does)."""
+    plain = tmp_path / "db.dump"
+    plain.write_bytes(b"rows of a backup\n" * 500)
+    assert enc("-e", "put", str(plain), f"s3://{bucket}/backup/db.dump").rc == 0
+    restored = tmp_path / "restore"
+    restored.mkdir()
+    run = enc("sync", f"s3://{bucket}/backup/", f"{restored}/")
+    assert run.rc == 0, run.output
+    assert (restored / "db.dump").read_bytes() == plain.read_bytes()

@@ -39,6 +39,7 @@ from S3.sync.local import (
 )
 from S3.sync.md5cache import Md5Cache
 from S3.sync.plan import Delete, DeletesWithheld, Reason, Skip, SyncOptions, Transfer, md5_resolver, plan
+from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch
 from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
@@ -528,6 +529,8 @@ def _remote_to_local(
                     log.error(f"Cannot create directory '{found.path}': {bad.strerror}")
                     executor.fail(ExitCodes.EX_IOERR)
 
+    gpg_settings = gpg.GpgSettings.from_settings(settings)
+
     def transfer(action: Transfer, counter: str) -> Job | None:
         found = place(action.key, action.source.size)
         if found is None:
@@ -540,7 +543,7 @@ def _remote_to_local(
         def run() -> Result:
             log.info(f"Receiving file '{found.path}', please wait...")
             result = download_one(client, uri.bucket, uri.key, found.path, fetch=fetch,
-                                  preserve=settings.preserve_attrs)
+                                  preserve=settings.preserve_attrs, gpg_settings=gpg_settings)
             if result.ok and settings.delete_after_fetch:
                 removed = delete_remote(client, uri.bucket, uri.key)
                 if not removed.ok:
