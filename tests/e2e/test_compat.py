@@ -223,26 +223,11 @@ def test_a_uri_that_is_not_utf8_is_a_parameter_problem(s3cmd: S3cmdRunner, bucke
 
 # -- --help ----------------------------------------------------------------------------------
 
-# Upstream commands that other helpers of issue 10 are adding: the merge empties this list.
-EXPECTED_MISSING = {
-    "restore", "sync", "setacl", "setversioning", "setownership", "setblockpublicaccess", "setobjectlegalhold",
-    "setobjectretention", "setpolicy", "delpolicy", "setcors", "delcors", "payer", "multipart", "abortmp", "listmp",
-    "accesslog", "sign", "fixbucket", "settagging", "gettagging", "deltagging", "ws-create", "ws-delete", "ws-info",
-    "expire", "setlifecycle", "getlifecycle", "dellifecycle", "setnotification", "getnotification",
-    "delnotification", "cflist", "cfinfo", "cfcreate", "cfdelete", "cfmodify", "cfinval", "cfinvalinfo",
-}
-# Upstream options that other helpers are adding (encryption, sync, multipart, website, expiry, CloudFront,
-# encodings, ACLs, access logging, restore): the merge empties this list too.
-EXPECTED_MISSING_OPTIONS = {
-    "-e", "--encrypt", "--no-encrypt", "--continue-put", "--upload-id", "--acl-grant", "--acl-revoke",
-    "-D", "--restore-days", "--restore-priority", "--delete-removed", "--no-delete-removed", "--delete-after",
-    "--delay-updates", "--add-destination", "--delete-after-fetch", "--keep-dirs", "--rexclude-from",
-    "--rinclude-from", "--files-from", "--access-logging-target-prefix", "--no-access-logging", "--encoding",
-    "--add-encoding-exts", "--verbatim", "--list-allow-unordered", "--ws-index", "--ws-error", "--expiry-date",
-    "--expiry-days", "--expiry-prefix", "--skip-destination-validation", "--enable", "--disable",
-    "--cf-invalidate", "--cf-invalidate-default-index", "--cf-no-invalidate-default-index-root",
-    "--cf-add-cname", "--cf-remove-cname", "--cf-comment", "--cf-default-root-object",
-}
+# Every upstream command is dispatched since the merge of issue 10's command helpers.
+EXPECTED_MISSING: set[str] = set()
+# Upstream options we don't parse yet: --add-destination (sync to several destinations: no helper
+# has it) and --skip-destination-validation (setnotification's, being connected by `wiring`).
+EXPECTED_MISSING_OPTIONS = {"--add-destination", "--skip-destination-validation"}
 OURS = {"whoami"}
 
 
