@@ -19,12 +19,14 @@ def filters_from(settings: Settings) -> Filters:
 
 
 def notice_reporter(ctx: Context, fail: Callable[[int], None]) -> Callable[[Notice], None]:
-    """Symlinks skipped and loops as s3cmd warns of them; ``exclude: …`` lines with --dry-run; a file
+    """Symlinks skipped and loops as s3cmd warns of them (and broken links, which it skips silently); ``exclude: …`` lines with --dry-run; a file
     that should have been sent and cannot be (unreadable, a name that is not UTF-8) is a failure."""
 
     def on_notice(notice: Notice) -> None:
         if notice.kind is NoticeKind.SYMLINK_SKIPPED:
             log.warning(f"Skipping over symbolic link: {notice.display}")
+        elif notice.kind is NoticeKind.BROKEN_SYMLINK:  # s3cmd says nothing: a file not sent is named
+            log.warning(f"Skipping over broken symbolic link: {notice.display}")
         elif notice.kind is NoticeKind.SYMLINK_LOOP:
             log.warning(f"Skipping recursively symlinked directory {notice.detail}")
         elif notice.kind is NoticeKind.EXCLUDED and ctx.settings.dry_run:
