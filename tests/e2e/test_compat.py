@@ -432,3 +432,42 @@ def test_listing_keys_are_decoded_only_when_the_server_says_it_encoded_them() ->
     assert ([o.key for o in encoded.objects], encoded.prefixes) == (["ctl\x01 %"], ("p+ q/",))
     ignored = parse_list_page(page("", "a%41+b"))  # a server that ignores encoding-type: keys as they are
     assert ([o.key for o in ignored.objects], ignored.prefixes) == (["a%41+b"], ("p%2B+q/",))
+
+
+# -- --help: each option's line in upstream's words -------------------------------------------
+
+# Where our line says what this implementation does and s3cmd 2.4.0's would be untrue of it
+# (COMPATIBILITY.md): the config file from $S3CMD_CONFIG, masked secrets, redacted debug output,
+# our version string, --verbatim/--encoding refused, --delay-updates honoured (upstream: obsolete),
+# --list-allow-unordered as the Ceph extension it is, --configure without a bucket argument.
+OWN_HELP = {"--configure", "--config", "--dump-config", "--debug", "--version", "--verbatim", "--encoding",
+            "--delay-updates", "--list-allow-unordered"}
+
+
+def _option_help(help_text: str) -> dict[str, str]:
+    """Option (its last name) → its help, the wrapped lines joined (a line that ends in a hyphen
+    was broken there) and runs of spaces made one (argparse's formatter does, optparse's not)."""
+    head = help_text.split("\nCommands:\n", 1)[0]
+    found: dict[str, str] = {}
+    current = ""
+    for line in head.splitlines():
+        if re.match(r"^  -", line):
+            spec, _, text = line.strip().partition("  ")
+            current = re.findall(r"(?:^|, )(--?[A-Za-z0-9][\w-]*)", spec)[-1]
+            found[current] = text.strip()
+        elif current and line.startswith("        ") and line.strip():
+            joined = found[current]
+            glue = "" if re.search(r"\w-$", joined) else " "
+            found[current] = (joined + glue + line.strip()).strip()
+        else:
+            current = ""
+    return {name: " ".join(text.split()) for name, text in found.items()}
+
+
+def test_option_help_is_upstreams_wording(our_help: str, upstream_help: str) -> None:
+    ours, theirs = _option_help(our_help), _option_help(upstream_help)
+    assert len(theirs) > 90 and theirs["--max-delete"] == "Do not delete more than NUM files. [del] and [sync]"
+    differ = {name: (ours[name], theirs[name]) for name in sorted(ours.keys() & theirs.keys())
+              if name not in OWN_HELP and ours[name] != theirs[name]}
+    assert not differ, "\n".join(f"{name}\n  ours:     {a}\n  upstream: {b}" for name, (a, b) in differ.items())
+    assert OWN_HELP <= ours.keys() & theirs.keys()
