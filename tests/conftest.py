@@ -26,8 +26,10 @@ def s3cmd_executable() -> list[str]:
     return [installed] if installed else [sys.executable, str(ROOT / "s3cmd")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
+    """What one s3cmd run printed and its exit code (a subprocess, or in-process: ``tests/cli/runner.py``)."""
+
     rc: int
     stdout: str
     stderr: str
@@ -35,6 +37,10 @@ class Result:
     @property
     def output(self) -> str:
         return self.stdout + self.stderr
+
+    @property
+    def errors(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("ERROR:")]
 
 
 # Environment variables whose values are secrets: they must never reach s3cmd's output.
