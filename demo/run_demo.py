@@ -4,7 +4,9 @@ A moto server (S3 + STS + IAM, signatures and IAM policies enforced), a role tha
 may use buckets named ``demo-*``, a generated web identity token file, and the
 real s3cmd given only what the EKS pod identity webhook injects (plus
 ``AWS_ENDPOINT_URL_STS`` pointing at the local STS). Then ``whoami``, mb, put,
-ls, get, and a bucket the role may not touch.
+ls, get, and a bucket the role may not touch. Each run's output is checked with the
+test suite's secret guard (the token, the cached role credentials): the demo fails
+if one shows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.conftest import assert_run_shows_no_secret  # noqa: E402
 from tests.servers import ADMIN_POLICY, MotoServer, StsFront, create_role  # noqa: E402
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImRlbW8ifQ.demo-service-account-token.signature"
@@ -85,6 +88,12 @@ def main() -> int:
                 print(f"  (exit {done.returncode})\n")
                 if done.returncode != expected:
                     print(f"demo failed: expected exit {expected}")
+                    return 1
+                try:
+                    assert_run_shows_no_secret(done.stdout, done.stderr, args=args, env=env,
+                                               configs=[Path(home, ".s3cfg")])
+                except AssertionError:  # its message quotes the output: not repeated here
+                    print("demo failed: s3cmd printed a secret")
                     return 1
             print("restored.txt:", Path(home, "restored.txt").read_text().strip())
             web_identity = front.calls.get("AssumeRoleWithWebIdentity", 0)

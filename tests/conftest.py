@@ -26,8 +26,10 @@ def s3cmd_executable() -> list[str]:
     return [installed] if installed else [sys.executable, str(ROOT / "s3cmd")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
+    """What one s3cmd run printed and its exit code (a subprocess, or in-process: ``tests/cli/runner.py``)."""
+
     rc: int
     stdout: str
     stderr: str
@@ -35,6 +37,10 @@ class Result:
     @property
     def output(self) -> str:
         return self.stdout + self.stderr
+
+    @property
+    def errors(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("ERROR:")]
 
 
 # Environment variables whose values are secrets: they must never reach s3cmd's output.
@@ -133,6 +139,19 @@ def assert_no_secrets(result: Result, secrets: Iterable[str], *, args: Sequence[
                         f"({', '.join(s[:4] + '…' for s in leaked)}):\n{result.output}")
 
 
+def assert_run_shows_no_secret(stdout: str | bytes, stderr: str | bytes, *, args: Sequence[str],
+                               env: Mapping[str, str], configs: Iterable[Path], rc: int = 0) -> Result:
+    """The runner's guard for a run a test starts itself (Popen, a wrapper process, a script, the
+    demo): fails when the output shows a secret the run could know; returns the output as a Result."""
+    result = Result(rc, _decoded(stdout), _decoded(stderr))
+    assert_no_secrets(result, known_secrets(args=args, env=env, configs=configs), args=args)
+    return result
+
+
+def _decoded(text: str | bytes) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+
+
 @dataclass
 class S3cmdRunner:
     """Runs the real executable. Every run is checked for leaked secrets (see ``assert_no_secrets``);
@@ -153,11 +172,15 @@ class S3cmdRunner:
         argv = [*s3cmd_executable(), "-c", str(config_path), *args]
         proc = subprocess.run(argv, env=full_env, input=input, capture_output=True, timeout=timeout,
                               cwd=str(self.home))
-        result = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        result = Result(proc.returncode, _decoded(proc.stdout), _decoded(proc.stderr))
         if not shows_secrets:
             secrets |= known_secrets(args=args, env=full_env, configs=[config_path])
             assert_no_secrets(result, secrets, args=args)
         return result
+
+    def guard(self, args: Sequence[str], *, stdout: str | bytes, stderr: str | bytes, rc: int = 0) -> Result:
+        """``assert_run_shows_no_secret`` for a run of this runner's setup that a test started itself."""
+        return assert_run_shows_no_secret(stdout, stderr, args=args, env=self.base_env, configs=[self.config], rc=rc)
 
 
 @pytest.fixture(scope="session")

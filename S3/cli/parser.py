@@ -92,71 +92,129 @@ def build_parser() -> argparse.ArgumentParser:
     add("--access_key", help="AWS Access Key")
     add("--secret_key", help="AWS Secret Key")
     add("--access_token", help="AWS Access Token")
-    _flag(p, "-n", "--dry-run", dest="dry_run", value=True, help="Only show what would be done.")
-    _flag(p, "-s", "--ssl", dest="use_https", value=True, help="Use HTTPS (default).")
+    _flag(p, "-n", "--dry-run", dest="dry_run", value=True,
+          help="Only show what should be uploaded or downloaded but don't actually do it. May still perform S3 "
+               "requests to get bucket listings and other information though (only for file transfer commands)")
+    _flag(p, "-s", "--ssl", dest="use_https", value=True,
+          help="Use HTTPS connection when communicating with S3. (default)")
     _flag(p, "--no-ssl", dest="use_https", value=False, help="Don't use HTTPS.")
     _flag(p, "-f", "--force", dest="force", value=True, help="Force overwrite and other dangerous operations.")
-    _flag(p, "--continue", dest="get_continue", value=True, help="Continue a partially downloaded file [get].")
-    _flag(p, "--skip-existing", dest="skip_existing", value=True, help="Skip files that exist at the destination.")
+    _flag(p, "--continue", dest="get_continue", value=True,
+          help="Continue getting a partially downloaded file (only for [get] command).")
+    _flag(p, "--skip-existing", dest="skip_existing", value=True,
+          help="Skip over files that exist at the destination (only for [get] and [sync] commands).")
     _flag(p, "-r", "--recursive", dest="recursive", value=True, help="Recursive upload, download or removal.")
-    _flag(p, "--check-md5", dest="check_md5", value=True, help="Check MD5 sums when comparing files (default).")
-    _flag(p, "--no-check-md5", dest="check_md5", value=False, help="Do not check MD5 sums.")
-    _flag(p, "-P", "--acl-public", dest="acl_public", value=True, help="Store objects readable by anyone.")
-    _flag(p, "--acl-private", dest="acl_public", value=False, help="Store objects private (default).")
-    add("--max-delete", dest="max_delete", type=int, metavar="NUM", help="Do not delete more than NUM files.")
-    add("--limit", dest="limit", type=int, metavar="NUM", help="Limit number of objects listed [ls, la].")
-    _flag(p, "-p", "--preserve", dest="preserve_attrs", value=True, help="Preserve filesystem attributes (default).")
-    _flag(p, "--no-preserve", dest="preserve_attrs", value=False, help="Don't store filesystem attributes.")
-    add("--exclude", action="append", default=[], metavar="GLOB", help="Exclude files matching GLOB.")
-    add("--exclude-from", action="append", default=[], metavar="FILE", help="Read --exclude GLOBs from FILE.")
-    add("--rexclude", action="append", default=[], metavar="REGEXP", help="Exclude files matching REGEXP.")
-    add("--include", action="append", default=[], metavar="GLOB", help="Include files matching GLOB even if excluded.")
-    add("--include-from", action="append", default=[], metavar="FILE", help="Read --include GLOBs from FILE.")
-    add("--rinclude", action="append", default=[], metavar="REGEXP", help="Include files matching REGEXP.")
-    add("--region", "--bucket-location", dest="bucket_location", metavar="REGION", help="Region (bucket location).")
-    add("--host", dest="host_base", metavar="HOSTNAME", help="HOSTNAME:PORT of the S3 endpoint.")
-    add("--host-bucket", dest="host_bucket", help="DNS-style bucket+hostname:port template, e.g. %%(bucket)s.s3.amazonaws.com")
-    _flag(p, "--reduced-redundancy", "--rr", dest="reduced_redundancy", value=True, help="Store with Reduced Redundancy.")
-    _flag(p, "--no-reduced-redundancy", "--no-rr", dest="reduced_redundancy", value=False, help="Store without Reduced Redundancy.")
-    add("--storage-class", dest="storage_class", metavar="CLASS", help="Store objects with storage CLASS.")
-    add("--default-mime-type", dest="default_mime_type", help="Default MIME type for stored objects.")
-    _flag(p, "-M", "--guess-mime-type", dest="guess_mime_type", value=True, help="Guess MIME type (default).")
-    _flag(p, "--no-guess-mime-type", dest="guess_mime_type", value=False, help="Use the default MIME type.")
-    _flag(p, "--no-mime-magic", dest="use_mime_magic", value=False, help="Don't use mime magic when guessing.")
-    add("-m", "--mime-type", dest="mime_type", metavar="MIME/TYPE", help="Force MIME type.")
-    add("--add-header", action="append", default=[], metavar="NAME:VALUE", help="Add an HTTP header to uploads.")
-    add("--remove-header", action="append", default=[], metavar="NAME", help="Remove an HTTP header [modify].")
-    _flag(p, "--server-side-encryption", dest="server_side_encryption", value=True, help="Use server-side encryption.")
-    add("--server-side-encryption-kms-id", dest="kms_key", metavar="KMS_KEY", help="SSE-KMS key id.")
-    _flag(p, "--disable-multipart", dest="enable_multipart", value=False, help="Disable multipart uploads.")
-    add("--multipart-chunk-size-mb", dest="multipart_chunk_size_mb", type=int, metavar="SIZE", help="Part size in MB (default 15).")
-    _flag(p, "--list-md5", dest="list_md5", value=True, help="Include MD5 sums in listings [ls].")
-    _flag(p, "-H", "--human-readable-sizes", dest="human_readable_sizes", value=True, help="Print sizes like 1K, 234M.")
-    _flag(p, "-l", "--long-listing", dest="long_listing", value=True, help="Produce long listing [ls].")
+    _flag(p, "--check-md5", dest="check_md5", value=True,
+          help="Check MD5 sums when comparing files for [sync]. (default)")
+    _flag(p, "--no-check-md5", dest="check_md5", value=False,
+          help="Do not check MD5 sums when comparing files for [sync]. Only size will be compared. May significantly "
+               "speed up transfer but may also miss some changed files.")
+    _flag(p, "-P", "--acl-public", dest="acl_public", value=True,
+          help="Store objects with ACL allowing read for anyone.")
+    _flag(p, "--acl-private", dest="acl_public", value=False,
+          help="Store objects with default ACL allowing access for you only.")
+    add("--max-delete", dest="max_delete", type=int, metavar="NUM",
+        help="Do not delete more than NUM files. [del] and [sync]")
+    add("--limit", dest="limit", type=int, metavar="NUM",
+        help="Limit number of objects returned in the response body (only for [ls] and [la] commands)")
+    _flag(p, "-p", "--preserve", dest="preserve_attrs", value=True,
+          help="Preserve filesystem attributes (mode, ownership, timestamps). Default for [sync] command.")
+    _flag(p, "--no-preserve", dest="preserve_attrs", value=False, help="Don't store FS attributes")
+    add("--exclude", action="append", default=[], metavar="GLOB",
+        help="Filenames and paths matching GLOB will be excluded from sync")
+    add("--exclude-from", action="append", default=[], metavar="FILE", help="Read --exclude GLOBs from FILE")
+    add("--rexclude", action="append", default=[], metavar="REGEXP",
+        help="Filenames and paths matching REGEXP (regular expression) will be excluded from sync")
+    add("--include", action="append", default=[], metavar="GLOB",
+        help="Filenames and paths matching GLOB will be included even if previously excluded by one of "
+             "--(r)exclude(-from) patterns")
+    add("--include-from", action="append", default=[], metavar="FILE", help="Read --include GLOBs from FILE")
+    add("--rinclude", action="append", default=[], metavar="REGEXP",
+        help="Same as --include but uses REGEXP (regular expression) instead of GLOB")
+    add("--region", "--bucket-location", dest="bucket_location", metavar="REGION",
+        help="Region to create bucket in. As of now the regions are: us-east-1, us-west-1, us-west-2, eu-west-1, "
+             "eu-central-1, ap-northeast-1, ap-southeast-1, ap-southeast-2, sa-east-1")
+    add("--host", dest="host_base", metavar="HOSTNAME",
+        help="HOSTNAME:PORT for S3 endpoint (default: s3.amazonaws.com, alternatives such as "
+             "s3-eu-west-1.amazonaws.com). You should also set --host-bucket.")
+    add("--host-bucket", dest="host_bucket",
+        help="DNS-style bucket+hostname:port template for accessing a bucket (default: %%(bucket)s.s3.amazonaws.com)")
+    _flag(p, "--reduced-redundancy", "--rr", dest="reduced_redundancy", value=True,
+          help="Store object with 'Reduced redundancy'. Lower per-GB price. [put, cp, mv]")
+    _flag(p, "--no-reduced-redundancy", "--no-rr", dest="reduced_redundancy", value=False,
+          help="Store object without 'Reduced redundancy'. Higher per-GB price. [put, cp, mv]")
+    add("--storage-class", dest="storage_class", metavar="CLASS",
+        help="Store object with specified CLASS (STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER or "
+             "DEEP_ARCHIVE). [put, cp, mv]")
+    add("--default-mime-type", dest="default_mime_type",
+        help="Default MIME-type for stored objects. Application default is binary/octet-stream.")
+    _flag(p, "-M", "--guess-mime-type", dest="guess_mime_type", value=True,
+          help="Guess MIME-type of files by their extension or mime magic. Fall back to default MIME-Type as "
+               "specified by --default-mime-type option")
+    _flag(p, "--no-guess-mime-type", dest="guess_mime_type", value=False,
+          help="Don't guess MIME-type and use the default type instead.")
+    _flag(p, "--no-mime-magic", dest="use_mime_magic", value=False,
+          help="Don't use mime magic when guessing MIME-type.")
+    add("-m", "--mime-type", dest="mime_type", metavar="MIME/TYPE",
+        help="Force MIME-type. Override both --default-mime-type and --guess-mime-type.")
+    add("--add-header", action="append", default=[], metavar="NAME:VALUE",
+        help="Add a given HTTP header to the upload request. Can be used multiple times. For instance set 'Expires' "
+             "or 'Cache-Control' headers (or both) using this option.")
+    add("--remove-header", action="append", default=[], metavar="NAME",
+        help="Remove a given HTTP header. Can be used multiple times. For instance, remove 'Expires' or "
+             "'Cache-Control' headers (or both) using this option. [modify]")
+    _flag(p, "--server-side-encryption", dest="server_side_encryption", value=True,
+          help="Specifies that server-side encryption will be used when putting objects. [put, sync, cp, modify]")
+    add("--server-side-encryption-kms-id", dest="kms_key", metavar="KMS_KEY",
+        help="Specifies the key id used for server-side encryption with AWS KMS-Managed Keys (SSE-KMS) when putting "
+             "objects. [put, sync, cp, modify]")
+    _flag(p, "--disable-multipart", dest="enable_multipart", value=False,
+          help="Disable multipart upload on files bigger than --multipart-chunk-size-mb")
+    add("--multipart-chunk-size-mb", dest="multipart_chunk_size_mb", type=int, metavar="SIZE",
+        help="Size of each chunk of a multipart upload. Files bigger than SIZE are automatically uploaded as "
+             "multithreaded-multipart, smaller files are uploaded using the traditional method. SIZE is in "
+             "Mega-Bytes, default chunk size is 15MB, minimum allowed chunk size is 5MB, maximum is 5GB.")
+    _flag(p, "--list-md5", dest="list_md5", value=True,
+          help="Include MD5 sums in bucket listings (only for 'ls' command).")
+    _flag(p, "-H", "--human-readable-sizes", dest="human_readable_sizes", value=True,
+          help="Print sizes in human readable form (eg 1kB instead of 1234).")
+    _flag(p, "-l", "--long-listing", dest="long_listing", value=True, help="Produce long listing [ls]")
     _flag(p, "--progress", dest="progress_meter", value=True, help="Display progress meter (default on TTY).")
-    _flag(p, "--no-progress", dest="progress_meter", value=False, help="Don't display progress meter.")
+    _flag(p, "--no-progress", dest="progress_meter", value=False,
+          help="Don't display progress meter (default on non-TTY).")
     _flag(p, "--stats", dest="stats", value=True, help="Give some file-transfer stats.")
     add("-v", "--verbose", action="store_true", help="Enable verbose output.")
     add("-d", "--debug", action="store_true", help="Enable debug output (secrets are redacted).")
     add("--version", action="store_true", help=f"Show s3cmd version ({PkgInfo.version}) and exit.")
-    _flag(p, "-F", "--follow-symlinks", dest="follow_symlinks", value=True, help="Follow symbolic links.")
-    add("--cache-file", dest="cache_file", metavar="FILE", help="Cache FILE of local MD5 values.")
-    add("-q", "--quiet", action="store_true", help="Silence output on stdout.")
-    add("--ca-certs", dest="ca_certs_file", metavar="CA_CERTS_FILE", help="Path to a CA certificate bundle.")
-    add("--ssl-cert", dest="ssl_client_cert_file", metavar="FILE", help="Client certificate file.")
-    add("--ssl-key", dest="ssl_client_key_file", metavar="FILE", help="Client certificate key file.")
-    _flag(p, "--check-certificate", dest="check_ssl_certificate", value=True, help="Check TLS certificates.")
-    _flag(p, "--no-check-certificate", dest="check_ssl_certificate", value=False, help="Do not check TLS certificates.")
-    _flag(p, "--check-hostname", dest="check_ssl_hostname", value=True, help="Check TLS host names.")
-    _flag(p, "--no-check-hostname", dest="check_ssl_hostname", value=False, help="Do not check TLS host names.")
-    _flag(p, "--signature-v2", dest="signature_v2", value=True, help="Use AWS Signature version 2.")
-    add("--limit-rate", dest="limitrate", metavar="LIMITRATE", help="Limit transfer speed (bytes, k, m).")
-    _flag(p, "--no-connection-pooling", dest="connection_pooling", value=False, help="Disable connection reuse.")
-    _flag(p, "--requester-pays", dest="requester_pays", value=True, help="Set the REQUESTER PAYS flag.")
-    _flag(p, "--stop-on-error", dest="stop_on_error", value=True, help="Stop at the first failed transfer.")
-    add("--max-retries", dest="max_retries", type=int, metavar="NUM", help="Retries of a failed request (default 5).")
-    add("--content-disposition", dest="content_disposition", help="Content-Disposition for signed URLs.")
-    add("--content-type", dest="content_type", help="Content-Type for signed URLs.")
+    _flag(p, "-F", "--follow-symlinks", dest="follow_symlinks", value=True,
+          help="Follow symbolic links as if they are regular files")
+    add("--cache-file", dest="cache_file", metavar="FILE", help="Cache FILE containing local source MD5 values")
+    add("-q", "--quiet", action="store_true", help="Silence output on stdout")
+    add("--ca-certs", dest="ca_certs_file", metavar="CA_CERTS_FILE",
+        help="Path to SSL CA certificate FILE (instead of system default)")
+    add("--ssl-cert", dest="ssl_client_cert_file", metavar="FILE", help="Path to client own SSL certificate CRT_FILE")
+    add("--ssl-key", dest="ssl_client_key_file", metavar="FILE",
+        help="Path to client own SSL certificate private key KEY_FILE")
+    _flag(p, "--check-certificate", dest="check_ssl_certificate", value=True, help="Check SSL certificate validity")
+    _flag(p, "--no-check-certificate", dest="check_ssl_certificate", value=False,
+          help="Do not check SSL certificate validity")
+    _flag(p, "--check-hostname", dest="check_ssl_hostname", value=True, help="Check SSL certificate hostname validity")
+    _flag(p, "--no-check-hostname", dest="check_ssl_hostname", value=False,
+          help="Do not check SSL certificate hostname validity")
+    _flag(p, "--signature-v2", dest="signature_v2", value=True,
+          help="Use AWS Signature version 2 instead of newer signature methods. Helpful for S3-like systems that "
+               "don't have AWS Signature v4 yet.")
+    add("--limit-rate", dest="limitrate", metavar="LIMITRATE",
+        help="Limit the upload or download speed to amount bytes per second. Amount may be expressed in bytes, "
+             "kilobytes with the k suffix, or megabytes with the m suffix")
+    _flag(p, "--no-connection-pooling", dest="connection_pooling", value=False, help="Disable connection reuse")
+    _flag(p, "--requester-pays", dest="requester_pays", value=True, help="Set the REQUESTER PAYS flag for operations")
+    _flag(p, "--stop-on-error", dest="stop_on_error", value=True, help="stop if error in transfer")
+    add("--max-retries", dest="max_retries", type=int, metavar="NUM",
+        help="Maximum number of times to retry a failed request before giving up. Default is 5")
+    add("--content-disposition", dest="content_disposition",
+        help="Provide a Content-Disposition for signed URLs, e.g., \"inline; filename=myvideo.mp4\"")
+    add("--content-type", dest="content_type", help="Provide a Content-Type for signed URLs, e.g., \"video/mp4\"")
     add("--parallel", dest="parallel_transfers", type=int, metavar="NUM", help="Parts or files in flight at once (default 8).")
     add("--profile", metavar="NAME", help="Use credentials of this ~/.aws profile (default: $AWS_PROFILE).")
     _flag(p, "--no-credentials-cache", dest="credentials_cache", value=False,
@@ -168,19 +226,25 @@ def build_parser() -> argparse.ArgumentParser:
     _notification_options(p)
     # -- multipart housekeeping and objects (issue 10, items 2-3: put resume, restore, listings) --
     _flag(p, "--continue-put", dest="put_continue", value=True,
-          help="Continue uploading partially uploaded files or multipart upload parts [put].")
+          help="Continue uploading partially uploaded files or multipart upload parts. Restarts parts/files that "
+               "don't have matching size and md5. Skips files/parts that do. Note: md5sum checks are not always "
+               "sufficient to check (part) file equality. Enable this at your own risk.")
     add("--upload-id", dest="upload_id", metavar="UPLOAD_ID",
-        help="UploadId of the multipart upload to continue [put --continue-put]; see 's3cmd multipart'.")
+        help="UploadId for Multipart Upload, in case you want continue an existing upload (equivalent to "
+             "--continue-put) and there are multiple partial uploads. Use s3cmd multipart [URI] to see what "
+             "UploadIds are associated with the given URI.")
     add("-D", "--restore-days", dest="restore_days", type=int, metavar="NUM",
         help="Number of days to keep restored file available (only for 'restore' command). Default is 1 day.")
     add("--restore-priority", dest="restore_priority", type=str.lower, choices=("standard", "expedited", "bulk"),
-        metavar="PRIORITY", help="Priority for restoring files from S3 Glacier (standard, expedited, bulk).")
+        metavar="PRIORITY",
+        help="Priority for restoring files from S3 Glacier (only for 'restore' command). Choices available: bulk, "
+             "standard, expedited")
     _flag(p, "--list-allow-unordered", dest="list_allow_unordered", value=True,
           help="Not ensuring list ordering (Ceph RGW's allow-unordered=true extension) [ls, la, du, -r].")
     _flag(p, "--verbatim", dest="verbatim", value=True,
           help="Refused: object names are always used exactly as given (never re-encoded or altered).")
     add("--add-encoding-exts", dest="add_encoding_exts", metavar="EXTENSIONs",
-        help="Add encoding to these comma delimited extensions i.e. (css,js,html) when uploading to S3 [put].")
+        help="Add encoding to these comma delimited extensions i.e. (css,js,html) when uploading to S3 )")
     add("--encoding", dest="encoding", metavar="ENCODING",
         help="Encoding of local file names and of --add-encoding-exts charsets; only UTF-8 is supported.")
     add("args", nargs="*", help=argparse.SUPPRESS)
@@ -198,16 +262,19 @@ def _add_settings_options(p: argparse.ArgumentParser) -> None:
         metavar="PERMISSION:USER_CANONICAL_ID",
         help="Revoke stated permission for a given amazon user. Permission is one of: " + ", ".join(ACL_PERMISSIONS))
     add("--access-logging-target-prefix", dest="log_target_prefix", metavar="S3_URI",
-        help="Target prefix for access logs (S3 URI) (for [accesslog] command)")
+        help="Target prefix for access logs (S3 URI) (for [cfmodify] and [accesslog] commands)")
     _flag(p, "--no-access-logging", dest="no_access_logging", value=True,
-          help="Disable access logging (for [accesslog] command)")
+          help="Disable access logging (for [cfmodify] and [accesslog] commands)")
     add("--ws-index", dest="website_index", help="Name of index-document (only for [ws-create] command)")
     add("--ws-error", dest="website_error", help="Name of error-document (only for [ws-create] command)")
-    add("--expiry-date", dest="expiry_date", help="When the expiration rule takes effect (only for [expire] command)")
+    add("--expiry-date", dest="expiry_date",
+        help="Indicates when the expiration rule takes effect. (only for [expire] command)")
     add("--expiry-days", dest="expiry_days",
-        help="Days after object creation the expiration rule takes effect (only for [expire] command)")
+        help="Indicates the number of days after object creation the expiration rule takes effect. (only for "
+             "[expire] command)")
     add("--expiry-prefix", dest="expiry_prefix",
-        help="Key prefix of the objects the expiration rule applies to (only for [expire] command)")
+        help="Identifying one or more objects with the prefix to which the expiration rule applies. (only for "
+             "[expire] command)")
 
 
 def _cloudfront_and_encryption_options(p: argparse.ArgumentParser) -> None:
@@ -232,7 +299,8 @@ def _cloudfront_and_encryption_options(p: argparse.ArgumentParser) -> None:
         help="Set COMMENT for a given CloudFront distribution (only for [cfcreate] and [cfmodify] commands)")
     add("--cf-default-root-object", dest="cf_default_root_object", metavar="DEFAULT_ROOT_OBJECT",
         help="Set the default root object to return when no object is specified in the URL. Use a relative path, "
-             "i.e. default/index.html (only for [cfcreate] and [cfmodify] commands)")
+             "i.e. default/index.html instead of /default/index.html or s3://bucket/default/index.html (only for "
+             "[cfcreate] and [cfmodify] commands)")
 
 
 # CloudFront and encryption options that have a .s3cfg key
@@ -243,20 +311,20 @@ def _sync_options(p: argparse.ArgumentParser) -> None:
     """sync (and put -r / get -r): deletions, update order and the filter files s3cmd 2.4.0 takes."""
     add = p.add_argument
     _flag(p, "--delete-removed", dest="delete_removed", value=True,
-          help="Delete destination objects with no corresponding source file [sync].")
-    _flag(p, "--no-delete-removed", dest="delete_removed", value=False, help="Don't delete destination objects [sync].")
+          help="Delete destination objects with no corresponding source file [sync]")
+    _flag(p, "--no-delete-removed", dest="delete_removed", value=False, help="Don't delete destination objects [sync]")
     _flag(p, "--delete-after", dest="delete_after", value=True,
-          help="Perform deletes AFTER new uploads when delete-removed is enabled [sync].")
+          help="Perform deletes AFTER new uploads when delete-removed is enabled [sync]")
     _flag(p, "--delay-updates", dest="delay_updates", value=True,
           help="Transfer new files first and updated ones at the end [sync].")
     _flag(p, "--delete-after-fetch", dest="delete_after_fetch", value=True,
-          help="Delete remote objects after fetching them to local files [get, sync].")
+          help="Delete remote objects after fetching to local file (only for [get] and [sync] commands).")
     _flag(p, "--keep-dirs", dest="keep_dirs", value=True,
-          help="Preserve all local directories as remote objects, including empty directories [sync].")
-    add("--rexclude-from", action="append", default=[], metavar="FILE", help="Read --rexclude REGEXPs from FILE.")
-    add("--rinclude-from", action="append", default=[], metavar="FILE", help="Read --rinclude REGEXPs from FILE.")
+          help="Preserve all local directories as remote objects including empty directories. Experimental feature.")
+    add("--rexclude-from", action="append", default=[], metavar="FILE", help="Read --rexclude REGEXPs from FILE")
+    add("--rinclude-from", action="append", default=[], metavar="FILE", help="Read --rinclude REGEXPs from FILE")
     add("--files-from", action="append", default=[], metavar="FILE",
-        help="Read the list of source files (relative to the source directory) from FILE [sync].")
+        help="Read list of source-file names from FILE. Use - to read from stdin.")
 
 
 # -- notification (wiring helper): setnotification's header, as s3cmd 2.4.0 --

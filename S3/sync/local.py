@@ -38,13 +38,12 @@ from dataclasses import dataclass, replace
 
 from S3.errors import ParameterError
 from S3.sync.entries import LocalEntry
-from S3.transfer.symlinks import Symlink, symlink_verdict
 
 
 class NoticeKind(enum.Enum):
     SYMLINK_SKIPPED = "symlink skipped"  # s3cmd: WARNING: Skipping over symbolic link: PATH
     DIR_SYMLINK_SKIPPED = "directory symlink skipped"  # s3cmd skips these silently
-    BROKEN_SYMLINK = "broken symlink"  # s3cmd skips these silently
+    BROKEN_SYMLINK = "broken symlink"  # s3cmd skips these silently; we warn (COMPATIBILITY.md)
     SYMLINK_LOOP = "symlink loop"  # s3cmd: WARNING: Skipping recursively symlinked directory NAME
     NOT_REGULAR = "not a regular file"  # fifo, socket, device: never sent
     EXCLUDED = "excluded"  # s3cmd --dry-run: exclude: MATCHED-STRING
@@ -189,6 +188,17 @@ def source_root(source: str) -> tuple[str, str]:
     return source, name + "/"
 
 
+def _lstat(item: _Item, on_notice: OnNotice) -> os.stat_result | None:
+    """The item's lstat (from the directory scan when it has one), or None (reported) when unreadable."""
+    if item.st is not None:
+        return item.st
+    try:
+        return os.lstat(item.path)
+    except OSError as bad:
+        on_notice(Notice(NoticeKind.UNREADABLE, item.path, bad.strerror or str(bad)))
+        return None
+
+
 @dataclass(frozen=True)
 class LocalTree:
     """One source directory: ``root`` as the user typed it, ``key_prefix`` from ``source_root``."""
@@ -264,13 +274,9 @@ class LocalTree:
         if self.filters.excludes_file(key):
             on_notice(Notice(NoticeKind.EXCLUDED, key))
             return None
-        st = item.st
+        st = _lstat(item, on_notice)
         if st is None:
-            try:
-                st = os.lstat(item.path)
-            except OSError as bad:
-                on_notice(Notice(NoticeKind.UNREADABLE, item.path, bad.strerror or str(bad)))
-                return None
+            return None
         return LocalEntry.from_stat(key, item.path, st)
 
     def _enterable(
@@ -279,13 +285,9 @@ class LocalTree:
         if self.filters.excludes_dir(self.dir_base + relative + "/"):
             on_notice(Notice(NoticeKind.EXCLUDED_DIR, self.dir_base + relative + "/"))
             return None
-        st = item.st
+        st = _lstat(item, on_notice)
         if st is None:
-            try:
-                st = os.lstat(item.path)
-            except OSError as bad:
-                on_notice(Notice(NoticeKind.UNREADABLE, item.path, bad.strerror or str(bad)))
-                return None
+            return None
         if (st.st_dev, st.st_ino) in ancestors:
             on_notice(Notice(NoticeKind.SYMLINK_LOOP, item.path, item.name))
             return None
@@ -359,7 +361,7 @@ def local_entries(
             root, prefix = source_root(source)
             streams.append(LocalTree(root, prefix, filters, follow_symlinks, keep_dirs).walk(on_notice))
         else:
-            streams.append(_single(source, filters, on_notice, follow_symlinks=follow_symlinks))
+            streams.append(_single(source, filters, follow_symlinks, on_notice))
     previous: str | None = None
     for entry in heapq.merge(*streams, key=lambda e: e.key):
         if entry.key == previous and isinstance(entry, LocalEntry):
@@ -369,14 +371,11 @@ def local_entries(
         yield entry
 
 
-def _single(path: str, filters: Filters, on_notice: OnNotice, *, follow_symlinks: bool) -> Iterator[LocalEntry]:
+def _single(path: str, filters: Filters, follow_symlinks: bool, on_notice: OnNotice) -> Iterator[LocalEntry]:
+    """A file named on the command line; a link to a file is skipped (reported) unless followed, as in a walk."""
     name = os.path.basename(path)
-    verdict = symlink_verdict(path, follow=follow_symlinks, named=True)
-    if verdict is Symlink.SKIP:  # as s3cmd: a link named on the command line is skipped too, unless -F
+    if not follow_symlinks and os.path.islink(path):
         on_notice(Notice(NoticeKind.SYMLINK_SKIPPED, path))
-        return
-    if verdict is Symlink.BROKEN:
-        on_notice(Notice(NoticeKind.BROKEN_SYMLINK, path))
         return
     if not _utf8(name):
         on_notice(Notice(NoticeKind.BAD_NAME, path, "a name that is not valid UTF-8 cannot be an S3 key"))

@@ -11,27 +11,13 @@ import io
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from S3.cli.main import raw_main
 from S3.runtime import Runtime
-from tests.conftest import assert_no_secrets, known_secrets
+from tests.conftest import Result, assert_no_secrets, known_secrets
 
-
-@dataclass(frozen=True)
-class CliResult:
-    rc: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def errors(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.startswith("ERROR:")]
+CliResult = Result  # the subprocess runner's result type: one shape for both runners
 
 
 def _stream() -> io.TextIOWrapper:

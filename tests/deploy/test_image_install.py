@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import assert_run_shows_no_secret
 from tests.kustomize import build
 from tests.servers import StsFront, create_role
 
@@ -142,8 +143,13 @@ def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path,
             os.setuid(uid)
 
         bash = shutil.which("bash") or "/bin/bash"
-        done = subprocess.run([bash, "-c", script], env=run_env, capture_output=True, text=True, timeout=120,
-                              preexec_fn=as_pod_user, cwd=str(home))
+        def guarded(done: subprocess.CompletedProcess[str], args: list[str]) -> subprocess.CompletedProcess[str]:
+            assert_run_shows_no_secret(done.stdout, done.stderr, args=args, env=run_env, configs=[config],
+                                       rc=done.returncode)
+            return done
+
+        done = guarded(subprocess.run([bash, "-c", script], env=run_env, capture_output=True, text=True, timeout=120,
+                                      preexec_fn=as_pod_user, cwd=str(home)), script.split())
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"assumed-role/{role_name}/" in done.stdout
         assert front.calls.get("AssumeRoleWithWebIdentity") == 1
@@ -156,8 +162,8 @@ def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path,
             assert mirror == {"mirror/db.dump", "mirror/old.log"}
             # the next night: nothing changed but a rotated log; only its deletion happens
             (data / "old.log").unlink()
-            again = subprocess.run([bash, "-c", script], env=run_env, capture_output=True, text=True, timeout=120,
-                                   preexec_fn=as_pod_user, cwd=str(home))
+            again = guarded(subprocess.run([bash, "-c", script], env=run_env, capture_output=True, text=True,
+                                           timeout=120, preexec_fn=as_pod_user, cwd=str(home)), script.split())
             assert again.returncode == 0, again.stdout + again.stderr
             assert "upload:" not in again.stdout and f"delete: 's3://{bucket}/mirror/old.log'" in again.stdout
             mirror = {o["Key"] for o in s3.list_objects(Bucket=bucket, Prefix="mirror/").get("Contents", [])}
@@ -168,8 +174,8 @@ def test_cronjob_command_with_manifest_settings(installed: Path, tmp_path: Path,
         os.chown(token, 0, 0)
         os.chmod(token, 0o600)
         shutil.rmtree(home / ".cache", ignore_errors=True)
-        denied = subprocess.run([str(installed), "ls"], env=run_env, capture_output=True, text=True, timeout=60,
-                                preexec_fn=as_pod_user, cwd=str(home))
+        denied = guarded(subprocess.run([str(installed), "ls"], env=run_env, capture_output=True, text=True,
+                                        timeout=60, preexec_fn=as_pod_user, cwd=str(home)), ["ls"])
         assert denied.returncode == 78
         assert "permission denied; run the pod with securityContext.fsGroup" in denied.stderr
     finally:

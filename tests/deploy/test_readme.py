@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import assert_run_shows_no_secret
+
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"^```sh runnable\n(.*?)^```", re.M | re.S)
 
@@ -32,3 +34,5 @@ def test_runnable_block(block: str, tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert_run_shows_no_secret(done.stdout, done.stderr, args=block.split(), env=env,
+                               configs=[tmp_path / ".s3cfg"])

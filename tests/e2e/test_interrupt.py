@@ -7,11 +7,12 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import s3cmd_executable
+from tests.conftest import assert_run_shows_no_secret, s3cmd_executable
 from tests.trickle import TrickleServer
 
 SIZE = 64 * 1024 * 1024  # at the trickle's pace, minutes: the transfer is always running when signalled
@@ -34,32 +35,49 @@ def _config(tmp_path: Path, server: TrickleServer, *extra: str) -> Path:
     return path
 
 
-def _start(tmp_path: Path, config: Path, *args: str) -> subprocess.Popen[bytes]:
+@dataclass(frozen=True)
+class _Run:
+    proc: subprocess.Popen[bytes]
+    args: tuple[str, ...]
+    env: dict[str, str]
+    config: Path
+
+
+def _start(tmp_path: Path, config: Path, *args: str) -> _Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update({"HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true"})
-    return subprocess.Popen([*s3cmd_executable(), "-c", str(config), "--no-progress", *args], cwd=tmp_path,
+    args = ("--no-progress", *args)
+    proc = subprocess.Popen([*s3cmd_executable(), "-c", str(config), *args], cwd=tmp_path,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return _Run(proc, args, env, config)
 
 
-def _wait_for(condition, proc: subprocess.Popen[bytes]) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(condition, run: _Run) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + 20
     while not condition():
-        assert proc.poll() is None, proc.communicate()
+        assert run.proc.poll() is None, run.proc.communicate()
         assert time.monotonic() < deadline, "the transfer never started"
         time.sleep(0.05)
 
 
-def _interrupt(proc: subprocess.Popen[bytes], signum: signal.Signals) -> tuple[int, float, str]:
+def _interrupt(run: _Run, signum: signal.Signals) -> None:
+    """Signals the running transfer; it must end with the signal's exit code within 2 s, with one
+    ERROR line, no traceback and no secret."""
     time.sleep(0.3)  # well into the body
     sent = time.monotonic()
-    proc.send_signal(signum)
+    run.proc.send_signal(signum)
     try:
-        _, err = proc.communicate(timeout=10)
+        out, err = run.proc.communicate(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
+        run.proc.kill()
+        run.proc.communicate()
         pytest.fail(f"s3cmd still running 10 s after {signum.name}")
-    return proc.returncode, time.monotonic() - sent, err.decode()
+    took = time.monotonic() - sent
+    result = assert_run_shows_no_secret(out, err, args=run.args, env=run.env, configs=[run.config],
+                                        rc=run.proc.returncode)
+    assert result.rc == EXIT[signum], result.stderr
+    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    assert "Traceback" not in result.stderr and result.stderr.count("ERROR:") == 1, result.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -68,13 +86,10 @@ def _interrupt(proc: subprocess.Popen[bytes], signum: signal.Signals) -> tuple[i
 def test_get_interrupted(tmp_path: Path, trickle: TrickleServer, signum: signal.Signals) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    proc = _start(work, _config(tmp_path, trickle, "multipart_chunk_size_mb = 8"), "get", "s3://bkt/big", "out")
-    _wait_for(lambda: any(p.stat().st_size > 0 for p in work.iterdir()), proc)
-    rc, took, err = _interrupt(proc, signum)
-    assert rc == EXIT[signum], err
-    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    run = _start(work, _config(tmp_path, trickle, "multipart_chunk_size_mb = 8"), "get", "s3://bkt/big", "out")
+    _wait_for(lambda: any(p.stat().st_size > 0 for p in work.iterdir()), run)
+    _interrupt(run, signum)
     assert list(work.iterdir()) == [], "a partial file was left behind"
-    assert "Traceback" not in err and err.count("ERROR:") == 1, err
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -83,14 +98,11 @@ def test_multipart_put_interrupted(tmp_path: Path, trickle: TrickleServer, signu
     source = tmp_path / "big"
     with open(source, "wb") as handle:
         handle.truncate(SIZE // 4)
-    proc = _start(tmp_path, _config(tmp_path, trickle, "multipart_chunk_size_mb = 5"), "put", str(source),
-                  "s3://bkt/big")
-    _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, proc)
-    rc, took, err = _interrupt(proc, signum)
-    assert rc == EXIT[signum], err
-    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    run = _start(tmp_path, _config(tmp_path, trickle, "multipart_chunk_size_mb = 5"), "put", str(source),
+                 "s3://bkt/big")
+    _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, run)
+    _interrupt(run, signum)
     assert trickle.calls.get("abort", 0) >= 1, "the multipart upload was left open"
-    assert "Traceback" not in err and err.count("ERROR:") == 1, err
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -100,14 +112,11 @@ def test_multipart_put_interrupted(tmp_path: Path, trickle: TrickleServer, signu
 def test_sync_down_interrupted(tmp_path: Path, trickle: TrickleServer, signum: signal.Signals, chunk_mb: int) -> None:
     work = tmp_path / "work"
     (work / "dn").mkdir(parents=True)
-    proc = _start(work, _config(tmp_path, trickle, f"multipart_chunk_size_mb = {chunk_mb}"), "sync", "s3://bkt/",
-                  "dn/")
-    _wait_for(lambda: any(p.stat().st_size > 0 for p in (work / "dn").iterdir()), proc)
-    rc, took, err = _interrupt(proc, signum)
-    assert rc == EXIT[signum], err
-    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    run = _start(work, _config(tmp_path, trickle, f"multipart_chunk_size_mb = {chunk_mb}"), "sync", "s3://bkt/",
+                 "dn/")
+    _wait_for(lambda: any(p.stat().st_size > 0 for p in (work / "dn").iterdir()), run)
+    _interrupt(run, signum)
     assert list((work / "dn").iterdir()) == [], "a partial file was left behind"
-    assert "Traceback" not in err and err.count("ERROR:") == 1, err
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -118,11 +127,8 @@ def test_sync_up_interrupted_aborts_the_multipart_upload(tmp_path: Path, trickle
     source.mkdir()
     with open(source / "big", "wb") as handle:
         handle.truncate(SIZE // 4)
-    proc = _start(tmp_path, _config(tmp_path, trickle, "multipart_chunk_size_mb = 5"), "sync", "src/",
-                  "s3://bkt/up/")
-    _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, proc)
-    rc, took, err = _interrupt(proc, signum)
-    assert rc == EXIT[signum], err
-    assert took < 2.0, f"{signum.name} took {took:.1f}s to take effect"
+    run = _start(tmp_path, _config(tmp_path, trickle, "multipart_chunk_size_mb = 5"), "sync", "src/",
+                 "s3://bkt/up/")
+    _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, run)
+    _interrupt(run, signum)
     assert trickle.calls.get("abort", 0) >= 1, "the multipart upload was left open"
-    assert "Traceback" not in err and err.count("ERROR:") == 1, err

@@ -30,6 +30,15 @@ def test_the_guard_fails_a_run_that_prints_a_secret(s3cmd: S3cmdRunner) -> None:
     assert shown.rc == 0 and "secret_key = " in shown.stdout
 
 
+def test_the_guard_for_runs_a_test_starts_itself(s3cmd: S3cmdRunner) -> None:
+    """``S3cmdRunner.guard``: the same check for a run started with Popen or through a wrapper."""
+    shown = s3cmd("--dump-config", "--show-secrets", shows_secrets=True)
+    with pytest.raises(AssertionError, match="printed a secret"):
+        s3cmd.guard(("--dump-config", "--show-secrets"), stdout=shown.stdout.encode(), stderr=b"")
+    masked = s3cmd.guard(("--dump-config",), stdout=s3cmd("--dump-config").stdout, stderr="")
+    assert "secret_key = " in masked.stdout
+
+
 def test_wrong_secret_from_the_environment_with_debug(s3cmd: S3cmdRunner, keyless: Path, identities) -> None:  # noqa: F811
     env = {"AWS_ACCESS_KEY_ID": identities["admin"].access_key, "AWS_SECRET_ACCESS_KEY": SECRET}
     for args in (("ls",), ("-d", "ls"), ("-d", "ls", "-r", "s3://no-such-bucket-here")):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from S3 import ExitCodes
-from S3.cli.commands.common import remote_objects, require_args
+from S3.cli.commands.common import dry_run_listing, remote_objects, require_args
 from S3.cli.context import Context
 from S3.output import log
 from S3.s3 import uri as s3uri
@@ -109,10 +109,7 @@ def setacl(ctx: Context, args: list[str]) -> int:
                 _update(ctx, uri)
     log.info(f"Summary: {len(targets)} remote files to update")
     if ctx.settings.dry_run:
-        for uri in targets:
-            ctx.out(f"setacl: '{uri}'")
-        log.warning("Exiting now because of --dry-run")
-        return ExitCodes.EX_OK
+        return dry_run_listing(ctx, (f"setacl: '{uri}'" for uri in targets))
     for number, uri in enumerate(targets, 1):
         _update(ctx, uri, f"[{number} of {len(targets)}]")
     return ExitCodes.EX_OK

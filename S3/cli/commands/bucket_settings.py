@@ -53,36 +53,36 @@ def _valid_choice(value: str, choices: tuple[str, ...]) -> str:
 
 
 def setpolicy(ctx: Context, args: list[str]) -> int:
-    require_args(args, 2, "s3cmd setpolicy FILE s3://BUCKET")
-    uri = s3uri.parse_bucket(args[1])
-    policy = read_document(args[0])
-    if ctx.settings.dry_run:
-        return ExitCodes.EX_OK
-    ctx.client().put_subresource(uri.bucket, "", "policy", policy, content_type="application/json")
-    ctx.out(f"{uri}: Policy updated")
-    return ExitCodes.EX_OK
+    return put_setting(ctx, args, command="setpolicy", name="policy", what="Policy", content_type="application/json")
 
 
 def delpolicy(ctx: Context, args: list[str]) -> int:
-    return _delete_setting(ctx, args, command="delpolicy", name="policy", what="Policy")
+    return delete_setting(ctx, args, command="delpolicy", name="policy", what="Policy")
 
 
 def setcors(ctx: Context, args: list[str]) -> int:
-    require_args(args, 2, "s3cmd setcors FILE s3://BUCKET")
-    uri = s3uri.parse_bucket(args[1])
-    cors = read_document(args[0])
-    if ctx.settings.dry_run:
-        return ExitCodes.EX_OK
-    ctx.client().put_subresource(uri.bucket, "", "cors", cors)
-    ctx.out(f"{uri}: CORS updated")
-    return ExitCodes.EX_OK
+    return put_setting(ctx, args, command="setcors", name="cors", what="CORS")
 
 
 def delcors(ctx: Context, args: list[str]) -> int:
-    return _delete_setting(ctx, args, command="delcors", name="cors", what="CORS")
+    return delete_setting(ctx, args, command="delcors", name="cors", what="CORS")
 
 
-def _delete_setting(ctx: Context, args: list[str], *, command: str, name: str, what: str) -> int:
+def put_setting(ctx: Context, args: list[str], *, command: str, name: str, what: str,
+                content_type: str = "application/xml") -> int:
+    """``set* FILE s3://BUCKET``: the file's document to the bucket's ``name`` sub-resource."""
+    require_args(args, 2, f"s3cmd {command} FILE s3://BUCKET")
+    uri = s3uri.parse_bucket(args[1])
+    document = read_document(args[0])
+    if ctx.settings.dry_run:
+        return ExitCodes.EX_OK
+    ctx.client().put_subresource(uri.bucket, "", name, document, content_type=content_type)
+    ctx.out(f"{uri}: {what} updated")
+    return ExitCodes.EX_OK
+
+
+def delete_setting(ctx: Context, args: list[str], *, command: str, name: str, what: str) -> int:
+    """``del* s3://BUCKET``: DELETE of the bucket's ``name`` sub-resource."""
     require_args(args, 1, f"s3cmd {command} s3://BUCKET")
     uri = s3uri.parse_bucket(args[0])
     if ctx.settings.dry_run:

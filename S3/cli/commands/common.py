@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from S3 import ExitCodes
 from S3.cli.context import Context
 from S3.errors import NotEnoughParameters
 from S3.output import log
@@ -18,6 +19,14 @@ def require_args(args: list[str], count: int, usage: str) -> None:
     if len(args) < count:
         command = usage.split()[1]
         raise NotEnoughParameters(f"Not enough parameters for command '{command}' (usage: {usage})")
+
+
+def dry_run_listing(ctx: Context, lines: Iterable[str]) -> int:
+    """s3cmd's ``--dry-run`` ending: what would be done, a line each, then its warning; exit 0."""
+    for line in lines:
+        ctx.out(line)
+    log.warning("Exiting now because of --dry-run")
+    return ExitCodes.EX_OK
 
 
 def remote_objects(ctx: Context, uri: s3uri.S3Uri) -> Iterator[ObjectEntry]:

@@ -8,7 +8,7 @@ file named on the ``setlifecycle`` command line.
 from __future__ import annotations
 
 from S3 import ExitCodes
-from S3.cli.commands.bucket_settings import read_document
+from S3.cli.commands.bucket_settings import delete_setting, put_setting
 from S3.cli.commands.common import require_args
 from S3.cli.commands.website import bucket_only
 from S3.cli.context import Context
@@ -35,14 +35,7 @@ def expire(ctx: Context, args: list[str]) -> int:
 
 
 def setlifecycle(ctx: Context, args: list[str]) -> int:
-    require_args(args, 2, "s3cmd setlifecycle FILE s3://BUCKET")
-    uri = s3uri.parse_bucket(args[1])
-    document = read_document(args[0])
-    if ctx.settings.dry_run:
-        return ExitCodes.EX_OK
-    ctx.client().put_subresource(uri.bucket, "", "lifecycle", document)
-    ctx.out(f"{uri}: Lifecycle Policy updated")
-    return ExitCodes.EX_OK
+    return put_setting(ctx, args, command="setlifecycle", name="lifecycle", what="Lifecycle Policy")
 
 
 def getlifecycle(ctx: Context, args: list[str]) -> int:
@@ -53,10 +46,4 @@ def getlifecycle(ctx: Context, args: list[str]) -> int:
 
 
 def dellifecycle(ctx: Context, args: list[str]) -> int:
-    require_args(args, 1, "s3cmd dellifecycle s3://BUCKET")
-    uri = s3uri.parse_bucket(args[0])
-    if ctx.settings.dry_run:
-        return ExitCodes.EX_OK
-    ctx.client().delete_subresource(uri.bucket, "", "lifecycle")
-    ctx.out(f"{uri}: Lifecycle Policy deleted")
-    return ExitCodes.EX_OK
+    return delete_setting(ctx, args, command="dellifecycle", name="lifecycle", what="Lifecycle Policy")

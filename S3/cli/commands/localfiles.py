@@ -9,7 +9,6 @@ from S3.cli.context import Context
 from S3.output import log
 from S3.settings.model import Settings
 from S3.sync.local import Filters, Notice, NoticeKind, build_filters
-from S3.transfer.symlinks import Symlink, skip_warning
 
 
 def filters_from(settings: Settings) -> Filters:
@@ -19,16 +18,16 @@ def filters_from(settings: Settings) -> Filters:
                          rinclude_from=settings.rinclude_from)
 
 
-_SYMLINK_VERDICTS = {NoticeKind.SYMLINK_SKIPPED: Symlink.SKIP, NoticeKind.BROKEN_SYMLINK: Symlink.BROKEN}
-
-
 def notice_reporter(ctx: Context, fail: Callable[[int], None]) -> Callable[[Notice], None]:
-    """Symlinks skipped and loops as s3cmd warns of them; ``exclude: …`` lines with --dry-run; a file
-    that should have been sent and cannot be (unreadable, a name that is not UTF-8) is a failure."""
+    """Symlinks skipped and loops as s3cmd warns of them (and broken links, which it skips silently);
+    ``exclude: …`` lines with --dry-run; a file that should have been sent and cannot be (unreadable,
+    a name that is not UTF-8) is a failure."""
 
     def on_notice(notice: Notice) -> None:
-        if notice.kind in _SYMLINK_VERDICTS:  # the lines S3.transfer.symlinks words
-            log.warning(skip_warning(notice.display, _SYMLINK_VERDICTS[notice.kind]))
+        if notice.kind is NoticeKind.SYMLINK_SKIPPED:
+            log.warning(f"Skipping over symbolic link: {notice.display}")
+        elif notice.kind is NoticeKind.BROKEN_SYMLINK:  # s3cmd says nothing: a file not sent is named
+            log.warning(f"Skipping over broken symbolic link: {notice.display}")
         elif notice.kind is NoticeKind.SYMLINK_LOOP:
             log.warning(f"Skipping recursively symlinked directory {notice.detail}")
         elif notice.kind is NoticeKind.EXCLUDED and ctx.settings.dry_run:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from S3 import ExitCodes
-from S3.cli.commands.common import remote_objects, require_args
+from S3.cli.commands.common import dry_run_listing, remote_objects, require_args
 from S3.cli.context import Context
 from S3.errors import ParameterError
 from S3.output import log
@@ -25,10 +25,7 @@ def restore(ctx: Context, args: list[str]) -> int:
     targets = _targets(ctx, args)
     log.info(f"Summary: Restoring {len(targets)} remote files for {settings.restore_days} days at {tier} priority")
     if settings.dry_run:
-        for uri in targets:
-            ctx.out(f"restore: '{uri}'")
-        log.warning("Exiting now because of --dry-run")
-        return ExitCodes.EX_OK
+        return dry_run_listing(ctx, (f"restore: '{uri}'" for uri in targets))
     client = ctx.client()
     for uri in targets:
         if uri.key.endswith("/"):
