@@ -81,6 +81,14 @@ def put_setting(ctx: Context, args: list[str], *, command: str, name: str, what:
     return ExitCodes.EX_OK
 
 
+def show_setting(ctx: Context, args: list[str], *, command: str, name: str) -> int:
+    """``get* s3://BUCKET``: the bucket's ``name`` document, indented as s3cmd prints it."""
+    require_args(args, 1, f"s3cmd {command} s3://BUCKET")
+    uri = s3uri.parse_bucket(args[0])
+    ctx.out(xml.pretty(ctx.client().get_subresource(uri.bucket, "", name)))
+    return ExitCodes.EX_OK
+
+
 def delete_setting(ctx: Context, args: list[str], *, command: str, name: str, what: str) -> int:
     """``del* s3://BUCKET``: DELETE of the bucket's ``name`` sub-resource."""
     require_args(args, 1, f"s3cmd {command} s3://BUCKET")

@@ -8,12 +8,11 @@ file named on the ``setlifecycle`` command line.
 from __future__ import annotations
 
 from S3 import ExitCodes
-from S3.cli.commands.bucket_settings import delete_setting, put_setting
+from S3.cli.commands.bucket_settings import delete_setting, put_setting, show_setting
 from S3.cli.commands.common import require_args
 from S3.cli.commands.website import bucket_only
 from S3.cli.context import Context
 from S3.errors import ParameterError
-from S3.s3 import uri as s3uri
 from S3.s3 import xml
 
 
@@ -39,10 +38,7 @@ def setlifecycle(ctx: Context, args: list[str]) -> int:
 
 
 def getlifecycle(ctx: Context, args: list[str]) -> int:
-    require_args(args, 1, "s3cmd getlifecycle s3://BUCKET")
-    uri = s3uri.parse_bucket(args[0])
-    ctx.out(xml.pretty(ctx.client().get_subresource(uri.bucket, "", "lifecycle")))
-    return ExitCodes.EX_OK
+    return show_setting(ctx, args, command="getlifecycle", name="lifecycle")
 
 
 def dellifecycle(ctx: Context, args: list[str]) -> int:

@@ -6,11 +6,10 @@ Reads the notification file named on the ``setnotification`` command line.
 from __future__ import annotations
 
 from S3 import ExitCodes
-from S3.cli.commands.bucket_settings import read_document
+from S3.cli.commands.bucket_settings import read_document, show_setting
 from S3.cli.commands.common import require_args
 from S3.cli.context import Context
 from S3.s3 import uri as s3uri
-from S3.s3 import xml
 
 # S3 has no DELETE for notifications: an empty configuration removes them all
 _EMPTY = b'<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></NotificationConfiguration>'
@@ -30,10 +29,7 @@ def setnotification(ctx: Context, args: list[str]) -> int:
 
 
 def getnotification(ctx: Context, args: list[str]) -> int:
-    require_args(args, 1, "s3cmd getnotification s3://BUCKET")
-    uri = s3uri.parse_bucket(args[0])
-    ctx.out(xml.pretty(ctx.client().get_subresource(uri.bucket, "", "notification")))
-    return ExitCodes.EX_OK
+    return show_setting(ctx, args, command="getnotification", name="notification")
 
 
 def delnotification(ctx: Context, args: list[str]) -> int:
