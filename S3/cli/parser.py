@@ -310,6 +310,8 @@ _CLOUDFRONT_AND_ENCRYPTION_DESTS = ("encrypt log_target_prefix invalidate_on_cf 
 def _sync_options(p: argparse.ArgumentParser) -> None:
     """sync (and put -r / get -r): deletions, update order and the filter files s3cmd 2.4.0 takes."""
     add = p.add_argument
+    add("--add-destination", dest="additional_destinations", action="append", default=[], metavar="S3_URI",
+        help="Additional destination for parallel uploads, in addition to last arg.  May be repeated.")
     _flag(p, "--delete-removed", dest="delete_removed", value=True,
           help="Delete destination objects with no corresponding source file [sync]")
     _flag(p, "--no-delete-removed", dest="delete_removed", value=False, help="Don't delete destination objects [sync]")

@@ -157,6 +157,7 @@ class Settings:
     cf_default_root_object: str | None = field(default=None, metadata={"cli": True})
     cf_enable: bool | None = field(default=None, metadata={"cli": True})  # --enable / --disable
     check_md5: bool = field(default=True, metadata={"cli": True})  # sync: --no-check-md5 compares sizes only
+    additional_destinations: tuple[str, ...] = field(default=(), metadata={"cli": True})  # sync --add-destination
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):

@@ -145,3 +145,18 @@ def test_put_cache_file_is_filled_and_used(s3cmd: S3cmdRunner, s3, tmp_path: Pat
     theirs = tmp_path / "theirs.cache"
     if _upstream(s3cmd, "--cache-file", str(theirs), "put", "-r", f"{src}/", f"s3://{bucket}/theirs/") is not None:
         assert theirs.stat().st_size > 0
+
+
+def test_add_destination_syncs_to_every_destination(s3cmd: S3cmdRunner, s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = _tree(tmp_path / "src")
+    first, second = (f"ad-{uuid.uuid4().hex[:10]}" for _ in range(2))
+    for name in (first, second):
+        s3.create_bucket(Bucket=name)
+    done = s3cmd("sync", "--add-destination", f"s3://{second}/copy/", f"{src}/", f"s3://{first}/")
+    assert done.rc == 0, done.output
+    assert sorted(o["Key"] for o in s3.list_objects(Bucket=first)["Contents"]) == ["a.txt", "b.txt"]
+    assert sorted(o["Key"] for o in s3.list_objects(Bucket=second)["Contents"]) == ["copy/a.txt", "copy/b.txt"]
+    assert s3.get_object(Bucket=second, Key="copy/a.txt")["Body"].read() == (src / "a.txt").read_bytes()
+    # as s3cmd: CloudFront invalidation cannot follow several destinations
+    both = s3cmd("sync", "--cf-invalidate", "--add-destination", f"s3://{second}/", f"{src}/", f"s3://{first}/")
+    assert both.rc == 64 and "--cf-invalidate and --add-destination" in both.stderr, both.output

@@ -137,6 +137,7 @@ COVERED: dict[str, tuple[str, ...]] = {
     "--encrypt": ("tests/e2e/test_encrypt_wiring.py::test_put_e_stores_ciphertext_and_get_gives_plaintext",
                   "tests/e2e/test_encrypt_wiring.py::test_sync_with_encrypt_is_refused"),
     "--no-encrypt": ("tests/e2e/test_encrypt_wiring.py::test_sync_with_encrypt_is_refused",),
+    "--add-destination": ("tests/e2e/test_sync_wiring.py::test_add_destination_syncs_to_every_destination",),
     "--cf-invalidate": ("tests/e2e/test_sync_wiring.py::test_sync_cf_invalidate_invalidates_the_uploaded_keys",),
     "--skip-destination-validation": (
         "tests/e2e/test_wiring_misc.py::test_setnotification_skip_destination_validation_header",),

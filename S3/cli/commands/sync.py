@@ -92,13 +92,16 @@ def sync(ctx: Context, args: list[str]) -> int:
     remote = [s3uri.is_s3_uri(source) for source in sources]
     if any(remote) != all(remote):
         raise ParameterError("Sources must all be local files or all be s3:// URIs.")
-    executor = Executor(workers=settings.parallel_transfers, report=lambda job, result: job.subject(result),
-                        stop_on_error=settings.stop_on_error)
+    executor = _executor(ctx)
     filters = filters_from(settings)
     if not any(remote) and s3uri.is_s3_uri(target):
         if settings.encrypt:  # upstream refuses it too: sync compares plaintext MD5s with stored ciphertext
             raise ParameterError("S3cmd 'sync' doesn't yet support GPG encryption: use 's3cmd put --recursive', "
                                  "or disable encryption with --no-encrypt")
+        if settings.additional_destinations and settings.invalidate_on_cf:
+            raise ParameterError("You cannot use both --cf-invalidate and --add-destination.")
+        if settings.additional_destinations:
+            return _to_each_destination(ctx, sources, [target, *settings.additional_destinations], filters)
         destination = s3uri.parse_bucket(target)
         direction = _local_to_remote(ctx, sources, destination, filters, executor)
         rc = _run(ctx, direction, executor)
@@ -112,6 +115,26 @@ def sync(ctx: Context, args: list[str]) -> int:
     else:
         raise ParameterError(f"Expected: {PARAMS} (one s3:// source when the source is remote)")
     return _run(ctx, direction, executor)
+
+
+def _executor(ctx: Context) -> Executor:
+    return Executor(workers=ctx.settings.parallel_transfers, report=lambda job, result: job.subject(result),
+                    stop_on_error=ctx.settings.stop_on_error)
+
+
+def _to_each_destination(ctx: Context, sources: list[str], targets: list[str], filters: Filters) -> int:
+    """``--add-destination``: the same local tree synced to each destination in turn (s3cmd forks a
+    process per destination; each one here runs its own parallel transfers). One exit code for all."""
+    uris = [s3uri.parse_bucket(target) for target in targets]  # every destination checked before any upload
+    score = ExitCodes.ExitScoreboard()
+    for destination in uris:
+        executor = _executor(ctx)
+        rc = _run(ctx, _local_to_remote(ctx, sources, destination, filters, executor), executor)
+        if rc == ExitCodes.EX_OK:
+            score.success()
+        else:
+            score.failure(rc)
+    return score.rc()
 
 
 # -- the shared run ----------------------------------------------------------------------------
