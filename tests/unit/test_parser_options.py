@@ -137,6 +137,13 @@ COVERED: dict[str, tuple[str, ...]] = {
     "--encrypt": ("tests/e2e/test_encrypt_wiring.py::test_put_e_stores_ciphertext_and_get_gives_plaintext",
                   "tests/e2e/test_encrypt_wiring.py::test_sync_with_encrypt_is_refused"),
     "--no-encrypt": ("tests/e2e/test_encrypt_wiring.py::test_sync_with_encrypt_is_refused",),
+    "--no-delete-removed": ("tests/e2e/test_option_coverage.py::test_no_delete_removed_overrides_the_config_file",),
+    "--rinclude-from": ("tests/e2e/test_option_coverage.py::test_rinclude_from_brings_back_what_a_regexp_excluded",),
+    "--server-side-encryption-kms-id": (
+        "tests/e2e/test_option_coverage.py::test_kms_key_id_is_sent_and_the_object_reads_back",),
+    "--signature-v2": ("tests/e2e/test_object_cmds.py::test_signurl_content_disposition_and_type",),
+    "--requester-pays": ("tests/e2e/test_bucket_settings.py::test_payer",),
+    "--stop-on-error": ("tests/e2e/test_sync.py::test_stop_on_error_stops_at_the_first_failed_file",),
     "--add-destination": ("tests/e2e/test_sync_wiring.py::test_add_destination_syncs_to_every_destination",),
     "--cf-invalidate": ("tests/e2e/test_sync_wiring.py::test_sync_cf_invalidate_invalidates_the_uploaded_keys",),
     "--skip-destination-validation": (
@@ -149,9 +156,8 @@ COVERED: dict[str, tuple[str, ...]] = {
 PENDING: set[str] = set()
 
 # Honoured (the setting is read where it matters) but no test of its own uses the option yet.
-UNTESTED = {"--server-side-encryption-kms-id", "--check-certificate", "--check-hostname", "--ssl-cert", "--ssl-key",
-            "--signature-v2", "--no-connection-pooling", "--requester-pays", "--stop-on-error", "--sts-endpoint",
-            "--no-delete-removed", "--rinclude-from"}
+UNTESTED = {"--check-certificate", "--check-hostname", "--ssl-cert", "--ssl-key", "--no-connection-pooling",
+            "--sts-endpoint"}
 
 
 def _options() -> list[argparse.Action]:
