@@ -264,3 +264,13 @@ def test_upload_that_outlives_its_credentials_finishes(s3cmd, moto_server, sts_f
         assert got.rc == 0 and (s3cmd.home / "restored.bin").read_bytes() == payload
     finally:
         s3_front.stop()
+
+
+def test_sts_endpoint_option_points_web_identity_at_sts(s3cmd, keyless, sts_front, roles: Roles, buckets) -> None:  # type: ignore[no-untyped-def]
+    env = webhook_env(s3cmd, roles.s3_allowed, sts_front.url)
+    del env["AWS_ENDPOINT_URL_STS"]
+    env["AWS_STS_REGIONAL_ENDPOINTS"] = "legacy"  # else the regional AWS endpoint would be tried, off this machine
+    run = s3cmd("--no-credentials-cache", "--sts-endpoint", sts_front.url, "ls", f"s3://{buckets[0]}", config=keyless,
+                env=env)
+    assert run.rc == 0, run.output
+    assert sts_front.calls.get("AssumeRoleWithWebIdentity") == 1

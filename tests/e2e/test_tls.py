@@ -57,3 +57,21 @@ def test_hostname_check_can_be_turned_off_alone(s3cmd: S3cmdRunner, tmp_path: Pa
     finally:
         server.stop()
     assert os.path.exists(ca)
+
+
+def test_check_options_override_a_config_file_that_turns_checks_off(s3cmd: S3cmdRunner, tmp_path: Path) -> None:
+    """--check-certificate / --check-hostname win over check_ssl_* = False in the file."""
+    ca, cert, key = make_ca_and_cert(tmp_path, san_ip=None, san_dns="s3.other.example")
+    server = HttpsS3Stub(cert, key)
+    env = {"REQUESTS_CA_BUNDLE": "", "SSL_CERT_FILE": "", "AWS_CA_BUNDLE": ""}
+    try:
+        lax = tls_config(s3cmd.home, server.port, check_ssl_certificate="False")
+        assert s3cmd("ls", config=lax, env=env).rc == 0
+        strict_cert = s3cmd("--check-certificate", "ls", config=lax, env=env)
+        assert strict_cert.rc == 77 and "TLS problem" in strict_cert.stderr, strict_cert.output
+        no_name_check = tls_config(s3cmd.home, server.port, ca_certs_file=str(ca), check_ssl_hostname="False")
+        assert s3cmd("ls", config=no_name_check, env=env).rc == 0
+        strict_name = s3cmd("--check-hostname", "ls", config=no_name_check, env=env)
+        assert strict_name.rc == 77 and "TLS problem" in strict_name.stderr, strict_name.output
+    finally:
+        server.stop()

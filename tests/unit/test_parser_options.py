@@ -144,6 +144,10 @@ COVERED: dict[str, tuple[str, ...]] = {
     "--signature-v2": ("tests/e2e/test_object_cmds.py::test_signurl_content_disposition_and_type",),
     "--requester-pays": ("tests/e2e/test_bucket_settings.py::test_payer",),
     "--stop-on-error": ("tests/e2e/test_sync.py::test_stop_on_error_stops_at_the_first_failed_file",),
+    "--check-certificate": (
+        "tests/e2e/test_tls.py::test_check_options_override_a_config_file_that_turns_checks_off",),
+    "--check-hostname": ("tests/e2e/test_tls.py::test_check_options_override_a_config_file_that_turns_checks_off",),
+    "--sts-endpoint": ("tests/e2e/test_credentials_e2e.py::test_sts_endpoint_option_points_web_identity_at_sts",),
     "--add-destination": ("tests/e2e/test_sync_wiring.py::test_add_destination_syncs_to_every_destination",),
     "--cf-invalidate": ("tests/e2e/test_sync_wiring.py::test_sync_cf_invalidate_invalidates_the_uploaded_keys",),
     "--skip-destination-validation": (
@@ -156,8 +160,7 @@ COVERED: dict[str, tuple[str, ...]] = {
 PENDING: set[str] = set()
 
 # Honoured (the setting is read where it matters) but no test of its own uses the option yet.
-UNTESTED = {"--check-certificate", "--check-hostname", "--ssl-cert", "--ssl-key", "--no-connection-pooling",
-            "--sts-endpoint"}
+UNTESTED = {"--ssl-cert", "--ssl-key", "--no-connection-pooling"}
 
 
 def _options() -> list[argparse.Action]:
