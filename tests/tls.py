@@ -23,8 +23,9 @@ def _name(common: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
 
-def make_ca_and_cert(directory: Path, *, san_ip: str | None, san_dns: str | None) -> tuple[Path, Path, Path]:
-    """→ (ca.pem, server.pem, server.key)."""
+def make_ca_and_cert(directory: Path, *, san_ip: str | None, san_dns: str | None,
+                     client: bool = False) -> tuple[Path, Path, Path]:
+    """→ (ca.pem, server.pem, server.key); with ``client``, a client certificate (client.pem, client.key)."""
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
@@ -50,11 +51,14 @@ def make_ca_and_cert(directory: Path, *, san_ip: str | None, san_dns: str | None
         .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH if client
+                                              else x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    paths = directory / "ca.pem", directory / "server.pem", directory / "server.key"
+    role = "client" if client else "server"
+    paths = directory / f"{role}-ca.pem" if client else directory / "ca.pem", directory / f"{role}.pem", \
+        directory / f"{role}.key"
     paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -65,7 +69,7 @@ def make_ca_and_cert(directory: Path, *, san_ip: str | None, san_dns: str | None
 class HttpsS3Stub:
     """Answers every GET with a bucket list, over TLS with the given certificate."""
 
-    def __init__(self, cert: Path, key: Path) -> None:
+    def __init__(self, cert: Path, key: Path, *, client_ca: Path | None = None) -> None:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
@@ -82,6 +86,9 @@ class HttpsS3Stub:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(str(cert), str(key))
+        if client_ca is not None:  # only clients with a certificate from this CA get in
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(str(client_ca))
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()

@@ -75,3 +75,17 @@ def test_check_options_override_a_config_file_that_turns_checks_off(s3cmd: S3cmd
         assert strict_name.rc == 77 and "TLS problem" in strict_name.stderr, strict_name.output
     finally:
         server.stop()
+
+
+def test_client_certificate_is_presented_with_ssl_cert_and_ssl_key(s3cmd: S3cmdRunner, tmp_path: Path) -> None:
+    ca, cert, key = make_ca_and_cert(tmp_path, san_ip="127.0.0.1", san_dns=None)
+    client_ca, client_cert, client_key = make_ca_and_cert(tmp_path, san_ip=None, san_dns="s3cmd-client", client=True)
+    server = HttpsS3Stub(cert, key, client_ca=client_ca)
+    try:
+        config = tls_config(s3cmd.home, server.port, ca_certs_file=str(ca))
+        refused = s3cmd("ls", config=config)
+        assert refused.rc != 0, refused.output
+        admitted = s3cmd("--ssl-cert", str(client_cert), "--ssl-key", str(client_key), "ls", config=config)
+        assert admitted.rc == 0 and admitted.stdout.endswith("  s3://tls-bucket\n"), admitted.output
+    finally:
+        server.stop()

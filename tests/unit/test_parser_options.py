@@ -148,6 +148,8 @@ COVERED: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_tls.py::test_check_options_override_a_config_file_that_turns_checks_off",),
     "--check-hostname": ("tests/e2e/test_tls.py::test_check_options_override_a_config_file_that_turns_checks_off",),
     "--sts-endpoint": ("tests/e2e/test_credentials_e2e.py::test_sts_endpoint_option_points_web_identity_at_sts",),
+    "--ssl-cert": ("tests/e2e/test_tls.py::test_client_certificate_is_presented_with_ssl_cert_and_ssl_key",),
+    "--ssl-key": ("tests/e2e/test_tls.py::test_client_certificate_is_presented_with_ssl_cert_and_ssl_key",),
     "--add-destination": ("tests/e2e/test_sync_wiring.py::test_add_destination_syncs_to_every_destination",),
     "--cf-invalidate": ("tests/e2e/test_sync_wiring.py::test_sync_cf_invalidate_invalidates_the_uploaded_keys",),
     "--skip-destination-validation": (
@@ -160,7 +162,7 @@ COVERED: dict[str, tuple[str, ...]] = {
 PENDING: set[str] = set()
 
 # Honoured (the setting is read where it matters) but no test of its own uses the option yet.
-UNTESTED = {"--ssl-cert", "--ssl-key", "--no-connection-pooling"}
+UNTESTED = {"--no-connection-pooling"}
 
 
 def _options() -> list[argparse.Action]:
