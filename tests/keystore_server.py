@@ -28,6 +28,7 @@ class KeyStore:
         self.failing: dict[tuple[str, str], tuple[str, int]] = {}  # (bucket, key) → (code, status)
         self.paths_seen: list[str] = []  # raw request targets, for tests of the wire
         self.queries_seen: list[str] = []  # raw query strings, in the same order
+        self.connections = 0  # TCP connections accepted (connection reuse tests)
         self.lock = threading.Lock()
 
 
@@ -42,6 +43,11 @@ def _error(code: str, status: int) -> tuple[int, bytes]:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     store: KeyStore
+
+    def setup(self) -> None:
+        super().setup()
+        with self.store.lock:
+            self.store.connections += 1
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
         pass

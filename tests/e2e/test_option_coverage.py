@@ -55,3 +55,23 @@ def test_kms_key_id_is_sent_and_the_object_reads_back(s3cmd: S3cmdRunner, bucket
     head = s3.head_object(Bucket=bucket, Key="f.txt")
     assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"].endswith("alias/backup")
     assert s3.get_object(Bucket=bucket, Key="f.txt")["Body"].read() == b"kms payload"
+
+
+def test_no_connection_pooling_opens_a_connection_per_request(tmp_path: Path) -> None:
+    from tests.e2e.test_hostile_keys import _runner
+    from tests.keystore_server import serve_keystore
+
+    for name in ("a", "b", "c"):
+        (tmp_path / name).write_bytes(name.encode())
+    files = [str(tmp_path / name) for name in ("a", "b", "c")]
+    with serve_keystore() as (url, store):
+        store.buckets["pool"] = {}
+        run = _runner(tmp_path / "home", url)
+        pooled = run("--parallel=1", "put", *files, "s3://pool/")
+        assert pooled.rc == 0, pooled.output
+        reused = store.connections
+        unpooled = run("--parallel=1", "--no-connection-pooling", "put", *files, "s3://pool/again/")
+        assert unpooled.rc == 0, unpooled.output
+        fresh = store.connections - reused
+    assert reused == 1  # three uploads over one kept-alive connection
+    assert fresh == 3  # one connection per request

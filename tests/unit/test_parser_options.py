@@ -150,6 +150,8 @@ COVERED: dict[str, tuple[str, ...]] = {
     "--sts-endpoint": ("tests/e2e/test_credentials_e2e.py::test_sts_endpoint_option_points_web_identity_at_sts",),
     "--ssl-cert": ("tests/e2e/test_tls.py::test_client_certificate_is_presented_with_ssl_cert_and_ssl_key",),
     "--ssl-key": ("tests/e2e/test_tls.py::test_client_certificate_is_presented_with_ssl_cert_and_ssl_key",),
+    "--no-connection-pooling": (
+        "tests/e2e/test_option_coverage.py::test_no_connection_pooling_opens_a_connection_per_request",),
     "--add-destination": ("tests/e2e/test_sync_wiring.py::test_add_destination_syncs_to_every_destination",),
     "--cf-invalidate": ("tests/e2e/test_sync_wiring.py::test_sync_cf_invalidate_invalidates_the_uploaded_keys",),
     "--skip-destination-validation": (
@@ -162,7 +164,7 @@ COVERED: dict[str, tuple[str, ...]] = {
 PENDING: set[str] = set()
 
 # Honoured (the setting is read where it matters) but no test of its own uses the option yet.
-UNTESTED = {"--no-connection-pooling"}
+UNTESTED: set[str] = set()
 
 
 def _options() -> list[argparse.Action]:
