@@ -42,10 +42,8 @@ def load_config(options: argparse.Namespace, runtime: Runtime) -> Config:
     explicit = bool(options.config or env.get("S3CMD_CONFIG")) and not options.configure
     if explicit or os.path.exists(path):
         config.read_config_file(path)
-    for dest in cli_parser.CONFIG_DESTS:
-        value = getattr(options, dest, None)
-        if value is not None:
-            config.update_option(dest, value)
+    for dest, value in cli_parser.config_values(options).items():
+        config.update_option(dest, value)
     if options.verbose:
         config.verbosity = "INFO"
     if options.debug:

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from S3 import PkgInfo
 from S3.errors import OptionError
+from S3.settings.options import DEFAULTS
 
 USAGE = "s3cmd [options] COMMAND [parameters]"
 # setacl's --acl-grant/--acl-revoke
@@ -303,10 +304,6 @@ def _cloudfront_and_encryption_options(p: argparse.ArgumentParser) -> None:
              "[cfcreate] and [cfmodify] commands)")
 
 
-# CloudFront and encryption options that have a .s3cfg key
-_CLOUDFRONT_AND_ENCRYPTION_DESTS = ("encrypt log_target_prefix invalidate_on_cf invalidate_default_index_on_cf "
-                                    "invalidate_default_index_root_on_cf").split()
-
 def _sync_options(p: argparse.ArgumentParser) -> None:
     """sync (and put -r / get -r): deletions, update order and the filter files s3cmd 2.4.0 takes."""
     add = p.add_argument
@@ -336,26 +333,17 @@ def _notification_options(p: argparse.ArgumentParser) -> None:
                "configuration. (only for [setnotification] command)")
 
 
-# Parsed options that map one-to-one onto .s3cfg options.
-CONFIG_DESTS = (
-    "dry_run use_https force get_continue skip_existing recursive acl_public max_delete limit preserve_attrs "
-    "bucket_location host_base host_bucket reduced_redundancy storage_class default_mime_type guess_mime_type "
-    "use_mime_magic mime_type server_side_encryption kms_key enable_multipart multipart_chunk_size_mb list_md5 "
-    "human_readable_sizes long_listing progress_meter stats follow_symlinks cache_file ca_certs_file "
-    "ssl_client_cert_file ssl_client_key_file check_ssl_certificate check_ssl_hostname signature_v2 limitrate "
-    "connection_pooling requester_pays stop_on_error max_retries content_disposition content_type "
-    "parallel_transfers credentials_cache sts_endpoint "
-    # sync
-    "delete_removed delete_after delay_updates delete_after_fetch keep_dirs"
-).split() + _CLOUDFRONT_AND_ENCRYPTION_DESTS
+# --access_key / --secret_key / --access_token are a credential source of their own (Settings.cli_*),
+# not values for the .s3cfg keys of the same name.
+_CREDENTIAL_DESTS = frozenset({"access_key", "secret_key", "access_token"})
 
 
-# bucket and object settings
-CONFIG_DESTS += ["log_target_prefix", "website_index", "website_error", "expiry_date", "expiry_days", "expiry_prefix"]
-# multipart housekeeping and objects (put resume, restore, listings, encoding)
-# notification (wiring helper)
-CONFIG_DESTS += ["skip_destination_validation"]
-CONFIG_DESTS += "put_continue upload_id restore_days restore_priority list_allow_unordered encoding add_encoding_exts".split()
+def config_values(options: argparse.Namespace) -> dict[str, object]:
+    """The values given for options that map one-to-one onto ``.s3cfg`` keys: every option whose
+    destination is such a key (derived, so a new option cannot be left out), and ``acl_public``
+    (-P / --acl-private, which Config keeps apart: None means not said)."""
+    return {dest: value for dest, value in vars(options).items()
+            if value is not None and (dest == "acl_public" or (dest in DEFAULTS and dest not in _CREDENTIAL_DESTS))}
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:

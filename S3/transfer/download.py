@@ -267,7 +267,7 @@ def _first_answer(client: S3Client, bucket: str, key: str, fetch: Fetch) -> Resp
     try:
         return client.get_object(bucket, key, end=fetch.part_size - 1)
     except S3Error as failed:
-        if failed.status != 416:
+        if not failed.is_unsatisfiable_range:
             raise
         # an empty object has no byte 0: ask for the whole (empty) body instead
         return client.get_object(bucket, key)
