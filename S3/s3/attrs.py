@@ -78,6 +78,16 @@ def fields(value: str) -> dict[str, str]:
     return pairs
 
 
+def with_md5(value: str, md5_hex: str) -> str:
+    """``value`` stating ``md5_hex`` when it states no MD5 of its own (a copy in parts, whose ETag
+    is not an MD5, keeps what its source's ETag said); fields in s3cmd's alphabetical order."""
+    if decode(value).md5:
+        return value
+    pairs = fields(value)
+    pairs["md5"] = md5_hex
+    return "/".join(f"{name}:{text}" for name, text in sorted(pairs.items()))
+
+
 def _int(text: str | None) -> int | None:
     if text is None:
         return None

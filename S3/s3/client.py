@@ -32,6 +32,7 @@ from S3.runtime import Runtime
 from S3.s3 import xml
 from S3.s3.addressing import Endpoint, Location
 from S3.s3.errors import S3Error, refuse_web_page
+from S3.s3.etag import body_md5, encrypted_etag
 from S3.s3.payload import PrehashedBody
 from S3.signing import sigv2, sigv4
 from S3.transport.errors import TransportError
@@ -64,19 +65,12 @@ def md5_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
 
 
-def _unverifiable(headers: Mapping[str, str]) -> bool:
-    """SSE-KMS and SSE-C objects have an ETag that is not the MD5 of the body (AWS documents this)."""
-    lower = {name.lower(): value for name, value in headers.items()}
-    return (lower.get("x-amz-server-side-encryption", "").startswith("aws:kms")
-            or "x-amz-server-side-encryption-customer-algorithm" in lower)
-
-
 def etag_disagrees(answer: Response, md5_hex: str, sent: Mapping[str, str]) -> bool:
     """True when the server's ETag is an MD5 and not ours: the bytes it stored are not the bytes we sent."""
-    if _unverifiable(sent) or _unverifiable(answer.headers):
+    if encrypted_etag(sent):
         return False
-    etag = answer.headers.get("ETag", "").strip('"').lower()
-    return bool(_MD5_HEX.fullmatch(etag)) and etag != md5_hex
+    stated = body_md5(answer.headers)
+    return stated is not None and stated != md5_hex
 
 
 def multipart_etag(part_etags: Sequence[str]) -> str:

@@ -13,20 +13,12 @@ single-part, non-KMS object is one; a multipart ETag (``…-N``) is not, and the
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from S3.s3 import attrs
+from S3.s3.etag import encrypted_etag, etag_md5
 from S3.s3.xml import ObjectEntry
-
-_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
-
-
-def etag_md5(etag: str) -> str | None:
-    """The MD5 an ETag states, or None when it is not one (multipart ``…-N``, or anything else)."""
-    text = etag.strip().strip('"').lower()
-    return text if _PLAIN_MD5.match(text) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +85,7 @@ class RemoteEntry:
         decoded = attrs.decode(headers.get(attrs.HEADER, ""))
         md5 = decoded.md5
         if md5 is None:
-            encrypted = headers.get("x-amz-server-side-encryption", "").lower().startswith("aws:kms") or \
-                "x-amz-server-side-encryption-customer-algorithm" in headers
-            md5 = None if encrypted else etag_md5(headers.get("etag", self.etag))
+            md5 = None if encrypted_etag(headers) else etag_md5(headers.get("etag", self.etag))
         return replace(self, md5=md5, headers_read=True)
 
 

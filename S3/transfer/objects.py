@@ -7,8 +7,8 @@ never caught here, so the atomic download and the multipart abort of the layers 
 
 Downloads go through ``download_to_file`` (a temporary file renamed into place once its MD5 checks)
 and may restore what ``x-amz-meta-s3cmd-attrs`` says (``restore_attrs``): mtime always, the
-permission bits when they are sane, owner and group only as root. Copies use one CopyObject; the
-seam for a multipart copy (objects above 5 GiB) is ``copy_one``'s ``copier``. Reads only the
+permission bits when they are sane, owner and group only as root. Copies use one CopyObject, or the
+caller's ``copier`` (sync and cp copy in parts above multipart_copy_chunk_size_mb). Reads only the
 local files it is given.
 """
 
@@ -110,9 +110,6 @@ def download_one(
     return _timed(run, describe_oserror=lambda bad: f"Cannot write '{dest}': {bad.strerror}; nothing was written")
 
 
-Copier = Callable[..., None]
-
-
 def copy_one(
     client: S3Client,
     source: tuple[str, str],
@@ -120,15 +117,16 @@ def copy_one(
     *,
     size: int,
     headers: Mapping[str, str],
-    copier: Copier | None = None,
+    copier: Callable[[], None] | None = None,
 ) -> Result:
-    """Server-side copy of ``source`` (bucket, key) to ``target``. ``copier`` is the seam for a
-    multipart copy (UploadPartCopy) of objects above 5 GiB; by default one CopyObject, which S3
-    refuses above 5 GiB with an error that is returned here like any other."""
+    """Server-side copy of ``source`` (bucket, key) to ``target``: one CopyObject, or ``copier``
+    (the caller's copy of any size: in parts above its threshold, which CopyObject needs above 5 GiB)."""
 
     def run() -> int:
-        (copier or client.copy_object)(source[0], source[1], target[0], target[1], headers=headers,
-                                       replace_metadata=False)
+        if copier is not None:
+            copier()
+        else:
+            client.copy_object(source[0], source[1], target[0], target[1], headers=headers, replace_metadata=False)
         return size
 
     return _timed(run, describe_oserror=lambda bad: str(bad))

@@ -179,7 +179,8 @@ def test_cp_and_mv_of_a_large_object_copy_in_parts(s3cmd: S3cmdRunner, bucket: s
         0, [f"remote copy: 's3://{bucket}/big' -> 's3://{bucket}/copy'  [1 of 1]"]), result.output
     head = s3.head_object(Bucket=bucket, Key="copy")
     assert head["ETag"].strip('"').endswith("-3"), head["ETag"]  # assembled from parts, not one CopyObject
-    assert (head["ContentType"], head["Metadata"]) == ("video/mp4", {"owner": "me"})
+    md5 = hashlib.md5(data).hexdigest()  # the source's ETag, kept in s3cmd-attrs for later checks
+    assert (head["ContentType"], head["Metadata"]) == ("video/mp4", {"owner": "me", "s3cmd-attrs": f"md5:{md5}"})
     assert s3.get_object(Bucket=bucket, Key="copy")["Body"].read() == data
     moved = s3cmd("mv", f"s3://{bucket}/copy", f"s3://{bucket}/moved", config=config)
     assert moved.rc == 0, moved.output

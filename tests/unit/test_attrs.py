@@ -33,3 +33,23 @@ def test_garbled_fields_are_dropped_not_guessed() -> None:
     assert got.md5 is None and got.mode is None and got.mtime is None
     assert got.uid == 12
     assert attrs.decode("") == attrs.FileAttrs()
+
+
+def test_with_md5_fills_a_missing_md5_and_keeps_a_stated_one() -> None:
+    md5, other = "0" * 31 + "1", "f" * 32
+    assert attrs.with_md5("", md5) == f"md5:{md5}"
+    assert attrs.with_md5("mtime:5/gid:1", md5) == f"gid:1/md5:{md5}/mtime:5"
+    assert attrs.with_md5(f"md5:{other}/mtime:5", md5) == f"md5:{other}/mtime:5"
+    assert attrs.with_md5("md5:garbled", md5) == f"md5:{md5}"
+
+
+def test_body_md5_only_from_a_plain_unencrypted_etag() -> None:
+    from S3.s3.etag import body_md5
+
+    md5 = "a" * 32
+    assert body_md5({"ETag": f'"{md5.upper()}"'}) == md5
+    assert body_md5({"etag": f'"{md5}-3"'}) is None
+    assert body_md5({"ETag": md5, "x-amz-server-side-encryption": "aws:kms"}) is None
+    assert body_md5({"ETag": md5, "X-Amz-Server-Side-Encryption-Customer-Algorithm": "AES256"}) is None
+    assert body_md5({"ETag": md5, "x-amz-server-side-encryption": "AES256"}) == md5
+    assert body_md5({}) is None

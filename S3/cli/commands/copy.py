@@ -14,8 +14,10 @@ from S3.cli.headers import object_headers
 from S3.errors import ParameterError, S3cmdError
 from S3.ExitCodes import ExitScoreboard
 from S3.output import log
+from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
+from S3.s3.etag import body_md5
 from S3.transfer.copy import MAX_SINGLE_COPY, CopyPlan, copy_object_any_size
 
 MIB = 1024 * 1024
@@ -68,7 +70,7 @@ def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> i
             ctx.out(line)
             continue
         with _missing_key_is_a_warning(src, score):
-            _copy_one(ctx, source, dst, headers)
+            server_side_copy(ctx, source.uri, dst, size=source.size, headers=headers)
             if remove_source and (src.bucket, src.key) != (dst.bucket, dst.key):
                 client.delete_object(src.bucket, src.key)
             ctx.out(line)
@@ -76,11 +78,13 @@ def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> i
     return score.rc()
 
 
-def _copy_one(ctx: Context, source: _Source, dst: s3uri.S3Uri, headers: dict[str, str]) -> None:
-    """One CopyObject, or a copy in parts above ``multipart_copy_chunk_size_mb`` (s3cmd's threshold)."""
-    client, settings, src = ctx.client(), ctx.settings, source.uri
+def server_side_copy(
+    ctx: Context, src: s3uri.S3Uri, dst: s3uri.S3Uri, *, size: int | None, headers: Mapping[str, str]
+) -> None:
+    """One CopyObject, or a copy in parts above ``multipart_copy_chunk_size_mb`` (s3cmd's threshold;
+    CopyObject refuses sources over 5 GiB). ``size`` None: asked with HEAD. Used by cp, mv and sync."""
+    client, settings = ctx.client(), ctx.settings
     head: Mapping[str, str] | None = None
-    size = source.size
     if size is None and settings.enable_multipart:
         head = client.head_object(src.bucket, src.key).headers
         size = int(head.get("Content-Length", "0"))
@@ -92,7 +96,7 @@ def _copy_one(ctx: Context, source: _Source, dst: s3uri.S3Uri, headers: dict[str
     if plan.in_parts:
         # an upload copied in parts carries none of the source's metadata: give it the source's own
         head = head if head is not None else client.head_object(src.bucket, src.key).headers
-        plan = dataclasses.replace(plan, metadata={**_kept_headers(head), **headers})
+        plan = dataclasses.replace(plan, metadata=_metadata_for_parts(head, headers))
     copy_object_any_size(client, plan)
 
 
@@ -137,6 +141,17 @@ def modify(ctx: Context, args: list[str]) -> int:
             _modify_one(ctx, uri, removed, f"modify: '{uri}'  [{index} of {len(targets)}]")
             score.success()
     return score.rc()
+
+
+def _metadata_for_parts(head: Mapping[str, str], headers: Mapping[str, str]) -> dict[str, str]:
+    """The source's metadata and ours; its ETag's MD5 goes into s3cmd-attrs when they state none, so that
+    the copy (whose ETag is ``…-N``) can still be verified when it is downloaded or synced."""
+    metadata = {**_kept_headers(head), **headers}
+    md5 = body_md5(head)
+    if md5:
+        name = next((name for name in metadata if name.lower() == attrs.HEADER), attrs.HEADER)
+        metadata[name] = attrs.with_md5(metadata.get(name, ""), md5)
+    return metadata
 
 
 def _kept_headers(head: Mapping[str, str]) -> dict[str, str]:

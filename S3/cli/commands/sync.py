@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from S3 import ExitCodes
 from S3.cli.commands.cloudfront import invalidate_keys
 from S3.cli.commands.common import relative_key
+from S3.cli.commands.copy import server_side_copy
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
@@ -613,7 +614,10 @@ def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filt
         line = _report(ctx, lambda r: f"remote copy: '{src}' -> '{dst}'  {counter}",
                        lambda r: f"Copy of '{src}' failed: {r.error}")
         return Job(run=lambda: copy_one(client, (src.bucket, src.key), (dst.bucket, dst.key),
-                                        size=action.source.size, headers=shared), subject=line)
+                                        size=action.source.size, headers=shared,
+                                        copier=lambda: server_side_copy(ctx, src, dst, size=action.source.size,
+                                                                        headers=shared)),
+                   subject=line)
 
     def delete(action: Delete) -> Job:
         target = dest.join(dest.key + action.key)

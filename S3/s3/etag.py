@@ -1,0 +1,34 @@
+"""What an object's ETag says about its bytes.
+
+The ETag of an object stored in one piece is the MD5 of its body, except under SSE-KMS and SSE-C
+(AWS documents that those ETags are not MD5s); a multipart ETag (``…-N``) never is. Every check of
+downloaded, uploaded or compared bytes asks here. Reads no environment variable or file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
+
+
+def etag_md5(etag: str) -> str | None:
+    """The MD5 an ETag states, or None when it is not one (multipart ``…-N``, or anything else)."""
+    text = etag.strip().strip('"').lower()
+    return text if _PLAIN_MD5.fullmatch(text) else None
+
+
+def encrypted_etag(headers: Mapping[str, str]) -> bool:
+    """True for SSE-KMS and SSE-C objects (or requests), whose ETag is not the MD5 of the body."""
+    lower = {name.lower(): value for name, value in headers.items()}
+    return (lower.get("x-amz-server-side-encryption", "").lower().startswith("aws:kms")
+            or "x-amz-server-side-encryption-customer-algorithm" in lower)
+
+
+def body_md5(headers: Mapping[str, str]) -> str | None:
+    """The body's MD5 as the ETag in these (HEAD, GET or listing) headers states it, or None."""
+    if encrypted_etag(headers):
+        return None
+    etag = next((value for name, value in headers.items() if name.lower() == "etag"), "")
+    return etag_md5(etag)
