@@ -33,6 +33,7 @@ from S3.errors import TransferError
 from S3.s3 import attrs
 from S3.s3.client import S3Client
 from S3.s3.errors import S3Error
+from S3.s3.etag import body_md5
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.gpg import is_encrypted
 from S3.transport.errors import TransportError
@@ -56,6 +57,22 @@ class Fetch:
     progress: Progress | None = None
     on_total: Callable[[int], None] | None = None  # the object's size, told once the first answer is in
     on_headers: Callable[[Mapping[str, str]], None] | None = None  # the first answer's headers (s3cmd-attrs for sync)
+
+
+class _InlineDigest:
+    """MD5 in the receiving thread: for a small body a thread of its own costs more than it saves."""
+
+    def __init__(self) -> None:
+        self._md5 = hashlib.md5()
+
+    def update(self, chunk: bytes) -> None:
+        self._md5.update(chunk)
+
+    def hexdigest(self) -> str:
+        return self._md5.hexdigest()
+
+    def close(self) -> None:
+        pass
 
 
 class _BackgroundDigest:
@@ -183,13 +200,21 @@ class _Mismatch(Exception):
         self.got = got
 
 
+Digest = _InlineDigest | _BackgroundDigest
+INLINE_DIGEST_LIMIT = 4 * CHUNK  # below this, hashing inline is cheaper than starting a thread
+
+
+def _digest_for(answer: Response) -> Digest:
+    """A digest sized to the body: inline for small objects, overlapped in a thread for large ones."""
+    span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
+    size = span.group(3) if span else answer.headers.get("Content-Length", "")
+    if size.isdigit() and int(size) <= INLINE_DIGEST_LIMIT:
+        return _InlineDigest()
+    return _BackgroundDigest()
+
+
 def _checkable_md5(answer: Response) -> str:
-    etag = answer.headers.get("ETag", "").strip('"').lower()
-    if answer.headers.get("x-amz-server-side-encryption", "").startswith("aws:kms") or answer.headers.get(
-        "x-amz-server-side-encryption-customer-algorithm"
-    ):
-        return ""  # an SSE-KMS or SSE-C ETag is not the MD5 of the body
-    return etag if len(etag) == 32 and "-" not in etag else ""
+    return body_md5(answer.headers) or ""
 
 
 def _expected_md5(answer: Response) -> str:
@@ -226,7 +251,7 @@ def _stream(
     start: int,
     end: int | None,
     fetch: Fetch,
-    digest: _BackgroundDigest | None = None,
+    digest: Digest | None = None,
     first: Response | None = None,
 ) -> int:
     """Write bytes ``start..end`` (``end=None``: to the end) to ``out``; a connection that drops
@@ -286,7 +311,7 @@ def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes
     etag_md5 = _checkable_md5(first)
     expected = _expected_md5(first)
     # hash while receiving when reading sequentially anyway; parallel ranges are hashed in order as they land
-    digest = _BackgroundDigest() if etag_md5 or (expected and fetch.workers <= 1) else None
+    digest = _digest_for(first) if etag_md5 or (expected and fetch.workers <= 1) else None
     try:
         received, got = _fetch_into(client, bucket, key, fd, out, fetch, first=first, digest=digest,
                                     verify=bool(expected))
@@ -307,7 +332,7 @@ def _fetch_into(
     fetch: Fetch,
     *,
     first: Response,
-    digest: _BackgroundDigest | None,
+    digest: Digest | None,
     verify: bool = False,
 ) -> tuple[int, str]:
     """→ (bytes received, MD5 of them from ``digest`` or "")."""
@@ -403,7 +428,7 @@ def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], 
             first.close()
             raise
     expected = _expected_md5(first)
-    digest = _BackgroundDigest() if expected else None
+    digest = _digest_for(first) if expected else None
     try:
         received = _stream(client, bucket, key, out, start=0, end=None, fetch=fetch, digest=digest, first=first)
         out.flush()
