@@ -218,15 +218,74 @@ def _multipart_file(client: S3Client, fd: int, size: int, plan: UploadPlan, *, p
         offset = (number - 1) * plan.part_size
         return digest_part(fd, offset, min(plan.part_size, size - offset), signed=signed)
 
+    hasher = _PartHasher(part, count, ahead=max(2 * plan.workers, HASH_AHEAD // plan.part_size), stop=stop)
     parts = (
-        (number, min(plan.part_size, size - (number - 1) * plan.part_size), (lambda n=number: part(n)))
+        (number, min(plan.part_size, size - (number - 1) * plan.part_size), (lambda n=number: hasher.part(n)))
         for number in range(1, count + 1)
     )
     try:
         # a FilePart holds no bytes: the budget below only sets how many parts are in flight
         _multipart(client, plan, parts, progress=progress, initiate=initiate, cancel=stop.set)
     finally:
-        stop.set()  # an abandoned upload stops the whole-file pass too
+        stop.set()  # an abandoned upload stops the whole-file pass and the part hashing too
+        hasher.close()
+
+
+HASH_AHEAD = 1024 * 1024 * 1024  # bytes hashed ahead of those sent: read again from the page cache
+
+
+class _PartHasher:
+    """The parts' digests (MD5 for Content-MD5, SHA-256 for the signature), taken in order by their own
+    threads up to ``ahead`` parts beyond those being sent. While the upload waits for the whole-file
+    MD5 (s3cmd-attrs is sent when it is initiated) the other core hashes the parts, so once it is
+    initiated the parts only have to be sent. A digest holds no bytes: looking ahead costs no memory."""
+
+    def __init__(self, digest: Callable[[int], FilePart], count: int, *, ahead: int, stop: threading.Event) -> None:
+        self._digest, self._stop = digest, stop
+        self._room = threading.Semaphore(max(1, ahead))
+        self._results: list[Future[FilePart]] = [Future() for _ in range(count)]
+        # one core is taken by the whole-file MD5 until the upload starts; more hashing threads would slow it
+        threads = max(1, min((os.cpu_count() or 1) - 1, 4))
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="part-hash")
+        self._feeder = threading.Thread(target=self._feed, name="part-hash-feed", daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        for index in range(len(self._results)):
+            while not self._room.acquire(timeout=0.2):
+                if self._stop.is_set():
+                    return
+            if self._stop.is_set():
+                return
+            self._pool.submit(self._one, index)
+
+    def _one(self, index: int) -> None:
+        result = self._results[index]
+        if self._stop.is_set():
+            result.set_exception(_Abandoned())
+            return
+        try:
+            result.set_result(self._digest(index + 1))
+        except BaseException as failed:  # handed to the sender of this part
+            result.set_exception(failed)
+
+    def part(self, number: int) -> FilePart:
+        """Part ``number``'s digests (waiting for them); makes room for one more part to be hashed."""
+        try:
+            return self._results[number - 1].result()
+        finally:
+            self._room.release()
+
+    def close(self) -> None:
+        """Stop hashing; a sender still waiting for a part gets ``_Abandoned``."""
+        self._stop.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for result in self._results:
+            if not result.done():
+                try:
+                    result.set_exception(_Abandoned())
+                except Exception:  # set by a hashing thread meanwhile (InvalidStateError)
+                    pass
 
 
 def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, progress: Progress | None = None) -> int:

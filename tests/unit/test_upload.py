@@ -237,3 +237,67 @@ def test_read_local_opens_once_and_gives_head_md5_and_body(tmp_path: Path, monke
         assert local.body == data and local.md5 == hashlib.md5(data).hexdigest()
         assert opened == [str(path)] and client.parts == {0: data} and sent == size
         assert client.put_headers == {"x-amz-meta-s3cmd-attrs": f"md5:{local.md5}"}
+
+
+def test_a_file_that_shrinks_during_the_upload_fails_and_aborts(tmp_path: Path) -> None:
+    """The size is taken when the upload begins; a part past the new end raises FileShrank (from the
+    hashing thread, handed to that part's sender) and the upload is aborted, never completed."""
+    from S3.transfer.upload import FileShrank, _multipart_file
+
+    path = tmp_path / "f"
+    path.write_bytes(b"y" * 55)
+    client = FakeClient()
+    client.part4_done.set()
+    with open(path, "rb") as handle, pytest.raises(FileShrank, match="shorter"):
+        _multipart_file(client, handle.fileno(), 100, PLAN, progress=None)  # type: ignore[arg-type]
+    assert client.aborted and client.completed is None
+
+
+def test_part_hasher_hashes_in_order_within_its_lookahead() -> None:
+    from S3.transfer.upload import FilePart, _PartHasher
+
+    hashed: list[int] = []
+    lock = threading.Lock()
+
+    def digest(number: int) -> FilePart:
+        with lock:
+            hashed.append(number)
+        return FilePart(0, number, 1, hashlib.md5(bytes([number])).digest(), "")
+
+    stop = threading.Event()
+    hasher = _PartHasher(digest, 10, ahead=3, stop=stop)
+    try:
+        assert hasher.part(1).md5 == hashlib.md5(b"\x01").digest()
+        # one part taken: room for 3 + 1 hashed so far, not all 10
+        for _ in range(200):
+            if len(hashed) >= 4:
+                break
+            threading.Event().wait(0.01)
+        threading.Event().wait(0.05)
+        assert sorted(hashed) == [1, 2, 3, 4]
+        assert [hasher.part(n).offset for n in range(2, 11)] == list(range(2, 11))
+    finally:
+        hasher.close()
+
+
+def test_part_hasher_hands_errors_to_the_sender_and_close_releases_waiters() -> None:
+    from S3.transfer.upload import FilePart, _Abandoned, _PartHasher
+
+    release = threading.Event()
+
+    def digest(number: int) -> FilePart:
+        if number == 2:
+            raise OSError("disk gone")
+        release.wait(5)
+        return FilePart(0, number, 1, b"", "")
+
+    hasher = _PartHasher(digest, 3, ahead=1, stop=threading.Event())
+    with pytest.raises(OSError, match="disk gone"):
+        release.set()
+        hasher.part(1)
+        hasher.part(2)
+    stuck = _PartHasher(lambda n: (threading.Event().wait(0.2), FilePart(0, n, 1, b"", ""))[1], 5, ahead=1,
+                        stop=threading.Event())
+    stuck.close()
+    with pytest.raises(_Abandoned):
+        stuck.part(5)
