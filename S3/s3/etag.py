@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from S3.transport.headers import as_headers
+
 _PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
 
 
@@ -21,14 +23,12 @@ def etag_md5(etag: str) -> str | None:
 
 def encrypted_etag(headers: Mapping[str, str]) -> bool:
     """True for SSE-KMS and SSE-C objects (or requests), whose ETag is not the MD5 of the body."""
-    lower = {name.lower(): value for name, value in headers.items()}
-    return (lower.get("x-amz-server-side-encryption", "").lower().startswith("aws:kms")
-            or "x-amz-server-side-encryption-customer-algorithm" in lower)
+    found = as_headers(headers)
+    return (found.get("x-amz-server-side-encryption", "").lower().startswith("aws:kms")
+            or "x-amz-server-side-encryption-customer-algorithm" in found)
 
 
 def body_md5(headers: Mapping[str, str]) -> str | None:
     """The body's MD5 as the ETag in these (HEAD, GET or listing) headers states it, or None."""
-    if encrypted_etag(headers):
-        return None
-    etag = next((value for name, value in headers.items() if name.lower() == "etag"), "")
-    return etag_md5(etag)
+    found = as_headers(headers)
+    return None if encrypted_etag(found) else etag_md5(found.get("etag", ""))

@@ -37,6 +37,7 @@ from S3.s3.etag import body_md5
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.gpg import is_encrypted
 from S3.transport.errors import TransportError
+from S3.transport.headers import as_headers
 from S3.transport.http import Response
 from S3.transport.retry import Again, run
 
@@ -302,7 +303,7 @@ def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
     first = _first_answer(client, bucket, key, fetch)
     if fetch.on_headers:
-        fetch.on_headers({name.lower(): value for name, value in first.headers.items()})
+        fetch.on_headers(as_headers(first.headers).lowered())
     if fetch.on_total:
         span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
         size = span.group(3) if span else first.headers.get("Content-Length")
@@ -423,7 +424,7 @@ def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], 
     first = client.get_object(bucket, key)  # no Range: an empty object is an empty answer, not a 416
     if fetch.on_headers:  # before any byte is written: the caller may still refuse (and close) the answer
         try:
-            fetch.on_headers({name.lower(): value for name, value in first.headers.items()})
+            fetch.on_headers(as_headers(first.headers).lowered())
         except BaseException:
             first.close()
             raise

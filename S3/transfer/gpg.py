@@ -30,6 +30,7 @@ from typing import Protocol
 
 from S3 import ExitCodes
 from S3.errors import ConfigError, S3cmdError
+from S3.transport.headers import as_headers
 
 ENCRYPTED_HEADER = "x-amz-meta-s3tools-gpgenc"
 ENCRYPTED_VALUE = "gpg"
@@ -70,7 +71,7 @@ class GpgSettings:
 
 def is_encrypted(headers: Mapping[str, str]) -> bool:
     """True when an object's headers say s3cmd encrypted it (any value: upstream only tests presence)."""
-    return any(name.lower() == ENCRYPTED_HEADER for name in headers)
+    return ENCRYPTED_HEADER in as_headers(headers)
 
 
 def require_passphrase(*, encrypt: bool, passphrase: str) -> None:

@@ -30,6 +30,7 @@ from S3.transport.errors import (
     TlsError,
     TransportError,
 )
+from S3.transport.headers import Headers
 
 Body = bytes | IO[bytes] | None
 # What we hold in memory of an answer. An S3 <Error> is well under 1 KiB: 64 KiB of an
@@ -61,7 +62,7 @@ class TransportSettings:
 class Response:
     status: int
     reason: str
-    headers: Mapping[str, str]  # case-insensitive (urllib3's HTTPHeaderDict)
+    headers: Mapping[str, str]  # case-insensitive (``Headers``)
     body: bytes
     _raw: urllib3.HTTPResponse | None = None
     _url: str = ""  # scheme, host and path of the request (for errors while streaming)
@@ -324,7 +325,7 @@ class Urllib3Transport:
             raise error from None
         _debug_exchange(method, url, send_headers, raw, time.monotonic() - started)
         if stream and raw.status < 300:
-            return Response(raw.status, raw.reason or "", raw.headers, b"", raw, _origin(url))
+            return Response(raw.status, raw.reason or "", Headers(raw.headers.items()), b"", raw, _origin(url))
         limit = ERROR_BODY_LIMIT if raw.status >= 300 else ANSWER_BODY_LIMIT
         body_bytes = b""
         try:
@@ -341,7 +342,7 @@ class Urllib3Transport:
                     url=_origin(url),
                 )
             body_bytes = body_bytes[:limit]  # an error's status says enough; its text is cut short
-        return Response(raw.status, raw.reason or "", raw.headers, body_bytes)
+        return Response(raw.status, raw.reason or "", Headers(raw.headers.items()), body_bytes)
 
     def close(self) -> None:
         with self._lock:

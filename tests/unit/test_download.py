@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from S3.errors import TransferError
+from S3.transfer import download
 from S3.transfer.download import Fetch, download_to_file, download_to_stream
 from tests.unit.test_client_retries import Generations, make_client
 
@@ -35,8 +36,31 @@ class ObjectServer:
         self.lock = threading.Lock()
 
 
+@pytest.fixture(params=["inline", "thread"])
+def digest_mode(request, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    """Every test against the object server runs with the MD5 taken inline (objects up to INLINE_DIGEST_LIMIT) and in its own thread."""
+    if request.param == "thread":
+        monkeypatch.setattr(download, "INLINE_DIGEST_LIMIT", -1)
+    return str(request.param)
+
+
+def test_small_objects_are_hashed_inline_and_large_ones_in_a_thread() -> None:
+    from S3.transport.http import Response
+
+    def answer(size: int) -> Response:
+        return Response(200, "OK", {"Content-Range": f"bytes 0-0/{size}", "Content-Length": "1"}, b"")
+
+    inline = download._digest_for(answer(download.INLINE_DIGEST_LIMIT))
+    assert isinstance(inline, download._InlineDigest)
+    threaded = download._digest_for(answer(download.INLINE_DIGEST_LIMIT + 1))
+    try:
+        assert isinstance(threaded, download._BackgroundDigest)
+    finally:
+        threaded.close()
+
+
 @pytest.fixture
-def objects() -> Iterator[tuple[str, ObjectServer]]:
+def objects(digest_mode: str) -> Iterator[tuple[str, ObjectServer]]:
     state = ObjectServer()
 
     class Handler(BaseHTTPRequestHandler):

@@ -46,6 +46,7 @@ from S3.transfer.download import Fetch
 from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
 from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
 from S3.transfer.upload import UploadPlan
+from S3.transport.headers import as_headers
 
 PARAMS = ("LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or "
           "s3://BUCKET[/PREFIX] s3://BUCKET[/PREFIX]")
@@ -499,7 +500,7 @@ def _objects(ctx: Context, bucket: str, prefix: str) -> Iterator:  # type: ignor
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
+    return as_headers(headers).lowered()
 
 
 def _remote_base(uri: s3uri.S3Uri) -> str:
