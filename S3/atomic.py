@@ -10,7 +10,6 @@ never following a symbolic link: for the credential cache.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,27 +44,51 @@ def remove_unfinished() -> None:
             pass
 
 
-def _umask() -> int:
+def _read_umask() -> int:
+    """The process's umask. Linux states it in /proc; elsewhere it is set and put back, which is safe
+    only while one thread runs: so this runs once, when the module is imported (at start-up)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
+_UMASK = _read_umask()
+_CREATE = os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_beside(path: str, suffix: str) -> tuple[int, str]:
+    """A new, empty, private (0600) file in ``path``'s directory, named after it."""
+    directory, name = os.path.split(path)
+    while True:
+        temp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}{suffix}")
+        try:
+            # read-write: a download hashes its parallel ranges back from the file as they land
+            return os.open(temp, os.O_RDWR | _CREATE, 0o600), temp
+        except FileExistsError:  # 48 random bits: only ever a planted name
+            continue
+
+
 @contextmanager
 def atomic_file(path: str, *, mode: int | None = None, suffix: str = ".tmp") -> Iterator[int]:
     """Yield a file descriptor to write to; ``mode`` None means what a new file would get (0666 & ~umask)."""
-    directory = os.path.dirname(os.path.abspath(path))
     with _unfinished_lock:
         if _stopping.is_set():
             raise Stopping(f"not writing '{path}': interrupted")
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=suffix)
+        fd, temp = _create_beside(path, suffix)
         _unfinished.add(temp)
     try:
         try:
             yield fd
+            os.fchmod(fd, (0o666 & ~_UMASK) if mode is None else mode)
         finally:
             os.close(fd)
-        os.chmod(temp, (0o666 & ~_umask()) if mode is None else mode)
         with _unfinished_lock:
             if temp not in _unfinished:  # removed by an interruption meanwhile: the rename would fail anyway
                 raise Stopping(f"not writing '{path}': interrupted")
@@ -96,8 +119,7 @@ def write_atomically_at(dir_fd: int, name: str, data: bytes, *, mode: int) -> No
     """Write ``name`` in the directory open as ``dir_fd``: a new temporary file (O_EXCL, O_NOFOLLOW, so a
     planted file or link is never opened) renamed over ``name`` (a link there is replaced, not followed)."""
     temp = f".{name}.{os.urandom(8).hex()}.tmp"  # os.urandom: the secrets module costs ~10 ms of start-up
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(temp, flags, mode, dir_fd=dir_fd)
+    fd = os.open(temp, os.O_WRONLY | _CREATE, mode, dir_fd=dir_fd)
     try:
         try:
             _write_all(fd, data)
