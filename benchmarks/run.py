@@ -14,7 +14,8 @@ request: a 2,000-file ``put -r`` then costs rclone minutes of CPU).
 Every row runs ours, upstream, (floor,) ours, upstream, … ``--runs`` times, interleaved so that
 a busy machine slows both alike, and reports the median with min–max, the ratio upstream ÷ ours
 (above 1: we are faster) with the min–max of the per-run ratios, and the CPU time (user + sys)
-and peak RSS of the child, read with ``os.wait4``. Each run is checked (files uploaded, keys
+and peak RSS of the child, read with ``os.wait4``, and the server's CPU during the run (from
+/proc: rclone shares the two cores, so its CPU is part of every row's floor). Each run is checked (files uploaded, keys
 listed, nothing re-uploaded by a no-op sync) so that a fast wrong run cannot pass as a result.
 
 Reads: ``S3CMD_BENCH_UPSTREAM`` (upstream venv, default /tmp/upstream; created when missing).
@@ -69,6 +70,7 @@ class Sample:
     wall: float
     cpu: float
     rss_kib: int
+    server_cpu: float = 0.0  # what rclone spent on this run: with it on the same two cores, part of the floor
 
 
 @dataclass(frozen=True)
@@ -148,15 +150,27 @@ def start_server(rclone: str, data: Path) -> tuple[subprocess.Popen[bytes], int]
     raise SystemExit("rclone serve s3 did not start")
 
 
-def run_once(argv: Sequence[str], *, cwd: Path, env: dict[str, str], log: Path) -> tuple[int, Sample]:
-    """Run one child; its own CPU time and peak RSS come from wait4, not from our process."""
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used so far; 0.0 where /proc cannot tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_once(argv: Sequence[str], *, cwd: Path, env: dict[str, str], log: Path, server: int = 0) -> tuple[int, Sample]:
+    """Run one child; its own CPU time and peak RSS come from wait4, not from our process; the
+    server's (pid ``server``) CPU from /proc, before and after."""
     with open(log, "wb") as out:
+        server_before = process_cpu(server) if server else 0.0
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        server_cpu = process_cpu(server) - server_before if server else 0.0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+    return proc.returncode, Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, server_cpu)
 
 
 # -- fixtures ---------------------------------------------------------------
@@ -199,8 +213,10 @@ def human(size: int) -> str:
 class Bench:
     """The scratch directories, the server and the rows that run against it."""
 
-    def __init__(self, *, work: Path, sizes: Sizes, port: int, curl: str, upstream: list[str]) -> None:
+    def __init__(self, *, work: Path, sizes: Sizes, port: int, curl: str, upstream: list[str],
+                 server_pid: int = 0) -> None:
         self.work, self.sizes, self.port, self.curl = work, sizes, port, curl  # curl "": Python floor
+        self.server_pid = server_pid
         self.upstream = upstream
         self.data = work / "server"
         self.bucket = self.data / BUCKET
@@ -400,7 +416,7 @@ def measure(bench: Bench, row: Row, tools: dict[str, list[str]], runs: int) -> O
                 continue
             row.reset()
             bench.settle()
-            code, sample = run_once(argv, cwd=bench.work, env=bench.env, log=log)
+            code, sample = run_once(argv, cwd=bench.work, env=bench.env, log=log, server=bench.server_pid)
             problem = f"exit {code}" if code else row.check(log)
             if problem:
                 outcome.failed[tool] = problem
@@ -456,9 +472,13 @@ def cpu(samples: list[Sample] | None) -> str:
     return f"{statistics.median(s.cpu for s in samples):.2f}" if samples else "—"
 
 
+def server_cpu(samples: list[Sample] | None) -> str:
+    return f"{statistics.median(s.server_cpu for s in samples):.2f}" if samples else "—"
+
+
 def table_line(row: Row, out: Outcome) -> str:
     if out.skipped:
-        return f"| {row.title} | {out.skipped} | — | — | — | — | — |"
+        return f"| {row.title} | {out.skipped} | — | — | — | — | — | — |"
     ours, up, floor = (out.samples.get(t) for t in ("ours", "upstream", "floor"))
     cells = [
         row.title,
@@ -468,6 +488,7 @@ def table_line(row: Row, out: Outcome) -> str:
         cell(floor, row.rss, out.failed.get("floor", "")) if row.floor else "—",
         ratio(ours, floor, row.rss) if row.floor else "—",
         f"{cpu(ours)} / {cpu(up)} s",
+        f"{server_cpu(ours)} / {server_cpu(up)}" + (f" / {server_cpu(floor)}" if row.floor else "") + " s",
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -494,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rclone = ensure_rclone()
         curl = curl_sigv4() if args.floor != "python" else ""
         proc, port = start_server(rclone, work / "server")
-        bench = Bench(work=work, sizes=sizes, port=port, curl=curl, upstream=upstream)
+        bench = Bench(work=work, sizes=sizes, port=port, curl=curl, upstream=upstream, server_pid=proc.pid)
         rows = bench.rows()
         if args.list:
             print("\n".join(f"{r.name:10s} {r.title}" for r in rows))
@@ -518,8 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             + (" — QUICK SIZES, NOT A RESULT" if args.quick else ""),
             "",
             f"| benchmark | ours | upstream 2.4.0 | upstream ÷ ours | floor ({'curl' if curl else 'Python'}) "
-            "| ours ÷ floor | CPU ours / upstream |",
-            "|---|---|---|---|---|---|---|",
+            "| ours ÷ floor | CPU ours / upstream | server CPU ours / upstream (/ floor) |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         print("\n".join(lines), flush=True)
         for row in rows:

@@ -98,6 +98,11 @@ class Md5Cache:
         with self._lock:
             self._seen[_cache_key(entry)] = md5
 
+    def learn(self, entry: LocalEntry, md5: str, st: os.stat_result) -> None:
+        """Remember ``md5``, taken of the file as ``st`` describes it, if that is still the walked file."""
+        if (st.st_size, st.st_mtime_ns, st.st_ino) == (entry.size, entry.mtime_ns, entry.inode):
+            self.put(entry, md5)
+
     def md5_of(self, entry: LocalEntry) -> str | None:
         """The file's MD5, from the cache or read (and remembered); None when it cannot be read."""
         cached = self.get(entry)
@@ -108,9 +113,7 @@ class Md5Cache:
             after = os.stat(entry.path)
         except OSError:
             return None  # the transfer of this file will fail and say why
-        # A file written to while it was read must not be remembered under its old identity.
-        if (after.st_size, after.st_mtime_ns, after.st_ino) == (entry.size, entry.mtime_ns, entry.inode):
-            self.put(entry, md5)
+        self.learn(entry, md5, after)  # a file written to while it was read is not remembered
         return md5
 
     def save(self) -> None:

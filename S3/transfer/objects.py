@@ -27,7 +27,7 @@ from S3.s3.client import S3Client
 from S3.transfer import gpg
 from S3.transfer.download import Fetch, download_to_file
 from S3.transfer.gpg import GpgSettings
-from S3.transfer.upload import UploadPlan, upload_file
+from S3.transfer.upload import LocalRead, UploadPlan, upload_file
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,10 @@ def _timed(action: Callable[[], int], *, describe_oserror: Callable[[OSError], s
     return Result(bytes=size, seconds=time.monotonic() - started)
 
 
-def upload_one(client: S3Client, path: str, plan: UploadPlan) -> Result:
-    """Upload one file (multipart above the part size; an upload that fails is aborted)."""
-    return _timed(lambda: upload_file(client, path, plan),
+def upload_one(client: S3Client, path: str, plan: UploadPlan, *, local: LocalRead | None = None) -> Result:
+    """Upload one file (multipart above the part size; an upload that fails is aborted); ``local``:
+    what ``read_local`` already read of it."""
+    return _timed(lambda: upload_file(client, path, plan, local=local),
                   describe_oserror=lambda bad: f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from S3.sync.md5cache import Md5Cache, file_md5
 from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.parallel import run_in_order
-from S3.transfer.upload import UploadPlan, upload_file, upload_stream
+from S3.transfer.upload import LocalRead, UploadPlan, read_local, upload_file, upload_stream
 
 
 def put(ctx: Context, args: list[str]) -> int:
@@ -113,7 +114,9 @@ def _put_job(ctx: Context, job: _Job, shared: dict[str, str], cache: Md5Cache | 
         log.info(f"Skipping over existing object: {job.target}")
         return ""
     known = (lambda: cache.md5_of(job.entry) or "") if cache is not None else None
-    return _put_file(ctx, job.path, job.target, shared, f"[{job.index} of {job.total}]", known_md5=known)
+    learned = (lambda md5, st: cache.learn(job.entry, md5, st)) if cache is not None else None
+    return _put_file(ctx, job.path, job.target, shared, f"[{job.index} of {job.total}]", known_md5=known,
+                     learned=learned)
 
 
 def _exists(ctx: Context, target: s3uri.S3Uri) -> bool:
@@ -133,20 +136,25 @@ def _join(prefix: str, relative: str) -> str:
 
 
 def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, str], counter: str, *,  # noqa: PLR0913
-              known_md5: Callable[[], str] | None = None) -> str:
-    """``known_md5``: where the plaintext's MD5 comes from when not hashed alongside the upload."""
+              known_md5: Callable[[], str] | None = None,
+              learned: Callable[[str, os.stat_result], None] | None = None) -> str:
+    """``known_md5``: where the plaintext's MD5 comes from when not hashed alongside the upload;
+    ``learned``: told the MD5 of a file read whole (for the --cache-file)."""
     settings = ctx.settings
+    # a file sent in one PUT is read once: stat, MIME head, body and MD5 (an encrypted one is sent from its copy)
+    single_put = settings.multipart_chunk_size_mb * 1024 * 1024 if settings.enable_multipart else sys.maxsize
     try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            head = handle.read(2048)
+        local = read_local(path, whole_up_to=-1 if settings.encrypt else single_put)
         headers = dict(shared)
-        headers.setdefault("Content-Type", guess_mime(settings, path, head))
+        headers.setdefault("Content-Type", guess_mime(settings, path, local.head))
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    st = local.stat
     log.info(f"Sending file '{path}', please wait...")
     if not settings.encrypt:
-        return _send(ctx, path, path, target, headers, st, counter, known_md5=known_md5)
+        if learned is not None and local.body is not None:
+            learned(local.md5, local.stat)
+        return _send(ctx, path, path, target, headers, st, counter, known_md5=known_md5, local=local)
     headers[gpg.ENCRYPTED_HEADER] = gpg.ENCRYPTED_VALUE
     with gpg.encrypt_to_temp(path, settings=gpg.GpgSettings.from_settings(settings)) as encrypted:
         return _send(ctx, path, os.fspath(encrypted), target, headers, st, counter,
@@ -154,18 +162,26 @@ def _put_file(ctx: Context, path: str, target: s3uri.S3Uri, shared: dict[str, st
 
 
 def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: dict[str, str],  # noqa: PLR0913
-          st: os.stat_result, counter: str, *, known_md5: Callable[[], str] | None) -> str:
-    """Upload ``source`` (``path`` itself, or its encrypted copy) under the name ``path`` in the output."""
+          st: os.stat_result, counter: str, *, known_md5: Callable[[], str] | None, local: LocalRead | None = None,
+          ) -> str:
+    """Upload ``source`` (``path`` itself, or its encrypted copy) under the name ``path`` in the output;
+    ``local``: what ``read_local`` read of ``path`` (then ``source``) already."""
     settings = ctx.settings
-    try:
-        size = os.path.getsize(source)
-    except OSError as bad:
-        raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
+    if local is not None:
+        size = local.stat.st_size
+    else:
+        try:
+            size = os.path.getsize(source)
+        except OSError as bad:
+            raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     plan = _plan(ctx, target, headers, size)
     if settings.preserve_attrs and not settings.check_md5:  # as s3cmd: --no-check-md5 stores no md5
         plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, "")})
+    elif settings.preserve_attrs and local is not None and local.body is not None:
+        # the MD5 of the very bytes sent (upstream takes a --cache-file entry even when it is stale)
+        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, local.md5)})
     elif settings.preserve_attrs and known_md5 is not None:
-        # as upstream: the attrs carry the plaintext's MD5 (of an encrypted upload too), from the cache if any
+        # the attrs carry the plaintext's MD5 (of an encrypted upload too), from the cache if any
         plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, known_md5())})
     elif settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
         plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
@@ -180,7 +196,7 @@ def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: di
         meter = Meter.start(ctx, f"{label}  {counter}", size)
     started = time.monotonic()
     try:
-        sent = upload_file(ctx.client(), source, plan, progress=meter.update if meter else None)
+        sent = upload_file(ctx.client(), source, plan, progress=meter.update if meter else None, local=local)
     except OSError as bad:
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     if meter is not None:

@@ -45,7 +45,7 @@ from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch
 from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
 from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
-from S3.transfer.upload import UploadPlan
+from S3.transfer.upload import UploadPlan, read_local
 from S3.transport.headers import as_headers
 
 PARAMS = ("LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or "
@@ -465,24 +465,26 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
     headers = dict(shared)
     if stat.S_ISDIR(entry.mode):  # --keep-dirs: the directory as an empty 'dir/' object
         return _folder_marker(ctx, target, headers)
+    size_of_part = part_size(settings.multipart_chunk_size_mb, entry.size, max_parts=settings.multipart_max_chunks)
     try:
-        with open(entry.path, "rb") as handle:
-            head = handle.read(2048)
-        headers.setdefault("Content-Type", guess_mime(settings, entry.path, head))
+        # one open: stat, MIME head and, for a file sent in one PUT, the body and its MD5
+        local = read_local(entry.path, whole_up_to=size_of_part if settings.enable_multipart else entry.size)
+        headers.setdefault("Content-Type", guess_mime(settings, entry.path, local.head))
         if settings.preserve_attrs:
             # as s3cmd: --no-check-md5 stores no md5 (and spares reading the file for it)
-            md5 = cache.md5_of(entry) if settings.check_md5 else ""
+            md5 = (local.md5 or cache.md5_of(entry)) if settings.check_md5 else ""
+            if local.md5:
+                cache.learn(entry, local.md5, local.stat)
             if md5 is not None:
-                headers[attrs.HEADER] = attrs.encode(os.stat(entry.path), md5)
+                headers[attrs.HEADER] = attrs.encode(local.stat, md5)
     except OSError as bad:
         return Result(error=LocalFileError(f"Cannot read '{entry.path}': {bad.strerror}; nothing uploaded for it"))
     log.info(f"Sending file '{entry.path}', please wait...")
     plan_ = UploadPlan(
-        bucket=target.bucket, key=target.key, headers=headers,
-        part_size=part_size(settings.multipart_chunk_size_mb, entry.size, max_parts=settings.multipart_max_chunks),
+        bucket=target.bucket, key=target.key, headers=headers, part_size=size_of_part,
         workers=max(1, settings.parallel_transfers), multipart=settings.enable_multipart, limiter=ctx.limiter(),
     )
-    return upload_one(ctx.client(), entry.path, plan_)
+    return upload_one(ctx.client(), entry.path, plan_, local=local)
 
 
 def _folder_marker(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str]) -> Result:
