@@ -123,6 +123,16 @@ def test_plain_etag_reads_sequentially_and_checks_md5(objects, tmp_path: Path) -
     assert state.ranges == ["bytes=0-1048575", "bytes=1048576-"]
 
 
+def test_plain_etag_body_corrupted_twice_fails_with_nothing_left(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A one-piece object is checked against its ETag: a flipped byte is fetched again, twice is an error."""
+    host, state = objects
+    state.corrupt_ranges = 2
+    dest = tmp_path / "out"
+    with pytest.raises(TransferError, match="in 2 tries; nothing was written"):
+        download_to_file(make_client(host, Generations(), []), "b", "k", str(dest), fetch=FETCH)
+    assert list(tmp_path.iterdir()) == [] and state.corrupt_ranges == 0
+
+
 def test_multipart_etag_fetches_ranges_in_parallel(objects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     host, state = objects
     state.etag = "0123456789abcdef0123456789abcdef-4"

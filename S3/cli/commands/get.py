@@ -37,7 +37,7 @@ def get(ctx: Context, args: list[str]) -> int:
             _to_stdout(ctx, uri)
         return ExitCodes.EX_OK
     score = ExitScoreboard()
-    jobs: list[tuple[s3uri.S3Uri, str]] = []  # (object, local path)
+    jobs: list[tuple[s3uri.S3Uri, str, int | None]] = []  # (object, local path, size when listed)
     folders: list[str] = []
     if settings.recursive:
         jobs, folders = _recursive_jobs(ctx, uris, destination, score)
@@ -45,9 +45,9 @@ def get(ctx: Context, args: list[str]) -> int:
         for uri in uris:
             if not uri.key or uri.key.endswith("/"):
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
-            jobs.append((uri, os.path.basename(uri.key)))
-        jobs = [(uri, _destination(destination, name, many=len(jobs) > 1)) for uri, name in jobs]
-        for uri, dest in jobs:
+            jobs.append((uri, os.path.basename(uri.key), None))
+        jobs = [(uri, _destination(destination, name, many=len(jobs) > 1), None) for uri, name, _ in jobs]
+        for uri, dest, _ in jobs:
             if os.path.basename(dest) in (".", ".."):  # a key like 'a/..' names a folder, not a file
                 raise ParameterError(f"'{uri}' gives no usable file name: name the LOCAL_FILE to save it as")
     if len(jobs) > 1 and destination and not destination.endswith("/") and not os.path.isdir(destination):
@@ -55,16 +55,20 @@ def get(ctx: Context, args: list[str]) -> int:
     log.info(f"Summary: {len(jobs)} remote files to download")
     for folder in folders:
         _make_folder(ctx, folder, score)
-    numbered = [(number, uri, dest) for number, (uri, dest) in enumerate(jobs, start=1)]
+    numbered = [(number, uri, dest, size) for number, (uri, dest, size) in enumerate(jobs, start=1)]
+    ranged = part_size(settings.multipart_chunk_size_mb, None)
 
-    def work(job: tuple[int, s3uri.S3Uri, str]) -> str:
-        number, uri, dest = job
+    def work(job: tuple[int, s3uri.S3Uri, str, int | None]) -> str:
+        number, uri, dest, _ = job
         return _get_one(ctx, uri, dest, counter=f"[{number} of {len(jobs)}]")
 
-    # several objects at once (--parallel), their lines and the exit code as a serial run gives them;
-    # with the progress meter on, one at a time so that the meter has the terminal to itself
-    for (_, uri, dest), outcome in run_in_order(numbered, work, workers=settings.parallel_transfers,
-                                               inline=lambda job: settings.progress_meter or len(jobs) == 1):
+    def alone(job: tuple[int, s3uri.S3Uri, str, int | None]) -> bool:
+        """With the progress meter on, one at a time so that the meter has the terminal to itself; an
+        object fetched in parallel ranges brings its own parallelism (--parallel connections, not its square)."""
+        return settings.progress_meter or len(jobs) == 1 or (job[3] or 0) > ranged
+
+    # several objects at once (--parallel), their lines and the exit code as a serial run gives them
+    for (_, uri, dest, _), outcome in run_in_order(numbered, work, workers=settings.parallel_transfers, inline=alone):
         if isinstance(outcome, S3cmdError):
             if settings.stop_on_error or (len(jobs) == 1 and not score.failed):
                 raise _missing_source(uri, outcome) from None
@@ -87,12 +91,12 @@ def get(ctx: Context, args: list[str]) -> int:
 
 def _recursive_jobs(
     ctx: Context, uris: list[s3uri.S3Uri], destination: str, score: ExitScoreboard
-) -> tuple[list[tuple[s3uri.S3Uri, str]], list[str]]:
+) -> tuple[list[tuple[s3uri.S3Uri, str, int | None]], list[str]]:
     """(objects with a safe local path under ``destination``, folders to create from folder
     markers); every other key is skipped with a warning (a key may name any path: ``../x``,
     ``/etc/x``, ``a//b``)."""
     claims = LocalClaims()
-    jobs: list[tuple[s3uri.S3Uri, str]] = []
+    jobs: list[tuple[s3uri.S3Uri, str, int | None]] = []
     folders: list[str] = []
     for uri in uris:
         entries = list(remote_objects(ctx, uri))
@@ -107,7 +111,7 @@ def _recursive_jobs(
             elif isinstance(target, LocalTarget) and target.is_folder:
                 folders.append(target.path)
             elif isinstance(target, LocalTarget):
-                jobs.append((uri.join(entry.key), target.path))
+                jobs.append((uri.join(entry.key), target.path, entry.size))
     return jobs, folders
 
 
