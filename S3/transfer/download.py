@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Protocol
 
 from S3.atomic import atomic_file
 from S3.errors import TransferError
@@ -171,6 +171,30 @@ class _InOrderDigest:
         self._thread.join()
 
 
+class Sink(Protocol):
+    """Where ``_stream`` writes: a file object (stdout, a file being resumed) or a descriptor writer."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> None: ...
+
+
+class _FdWriter:
+    """Writes straight onto a descriptor. A download's chunks are large already (or the whole body of a
+    small object), so a buffered file object would only add a dup, fstat, isatty, lseek and close per file."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def flush(self) -> None:
+        pass
+
+
 class _At:
     """A file-like that writes at a fixed, advancing offset (ranges written in parallel)."""
 
@@ -247,7 +271,7 @@ def _stream(
     client: S3Client,
     bucket: str,
     key: str,
-    out: IO[bytes] | _At,
+    out: Sink,
     *,
     start: int,
     end: int | None,
@@ -266,8 +290,11 @@ def _stream(
             answer = client.get_object(bucket, key, offset=position, end=end)
         length = answer.headers.get("Content-Length")
         expected = position + int(length) if length is not None else None
+        # a read buffer the size of the body when it is small: a 1 MiB one per 4 KiB object is an mmap,
+        # page faults and a munmap each time
+        read_size = CHUNK if expected is None else max(1, min(CHUNK, expected - position))
         try:
-            for chunk in answer.iter_body(CHUNK):
+            for chunk in answer.iter_body(read_size):
                 fetch.limiter.consume(len(chunk))
                 out.write(chunk)
                 if digest is not None:
@@ -299,7 +326,7 @@ def _first_answer(client: S3Client, bucket: str, key: str, fetch: Fetch) -> Resp
         return client.get_object(bucket, key)
 
 
-def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: IO[bytes], fetch: Fetch) -> tuple[int, str, str]:
+def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: Sink, fetch: Fetch) -> tuple[int, str, str]:
     """→ (bytes received, expected MD5 or "", MD5 of what was written or "")."""
     first = _first_answer(client, bucket, key, fetch)
     if fetch.on_headers:
@@ -329,7 +356,7 @@ def _fetch_into(
     bucket: str,
     key: str,
     fd: int,
-    out: IO[bytes],
+    out: Sink,
     fetch: Fetch,
     *,
     first: Response,
@@ -409,8 +436,8 @@ def download_to_file(
 
 def _download_once(client: S3Client, bucket: str, key: str, dest: str, fetch: Fetch) -> int:
     """One try into a fresh temporary file; a mismatch removes it (atomic_file) and leaves ``dest`` untouched."""
-    with atomic_file(dest, suffix=".s3cmd-part") as fd, os.fdopen(os.dup(fd), "wb") as out:
-        received, expected, got = _fetch_whole(client, bucket, key, fd, out, fetch)
+    with atomic_file(dest, suffix=".s3cmd-part") as fd:
+        received, expected, got = _fetch_whole(client, bucket, key, fd, _FdWriter(fd), fetch)
         if not expected:
             _unverified(bucket, key)
         elif expected != got:

@@ -96,7 +96,7 @@ def download_one(
 
     def run() -> int:
         parent = os.path.dirname(dest)
-        if parent:
+        if parent and not os.path.isdir(parent):
             try:
                 os.makedirs(parent, exist_ok=True)
             except OSError as bad:

@@ -160,7 +160,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
         return f"download: '{uri}' -> '{dest}'"
     parent = os.path.dirname(dest)
     try:
-        if parent:
+        if parent and not os.path.isdir(parent):
             os.makedirs(parent, exist_ok=True)
     except OSError as bad:
         raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
