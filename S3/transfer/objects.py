@@ -58,10 +58,11 @@ def _timed(action: Callable[[], int], *, describe_oserror: Callable[[OSError], s
     return Result(bytes=size, seconds=time.monotonic() - started)
 
 
-def upload_one(client: S3Client, path: str, plan: UploadPlan, *, local: LocalRead | None = None) -> Result:
+def upload_one(client: S3Client, path: str, plan: UploadPlan, *, local: LocalRead | None = None,
+               progress: Callable[[int], None] | None = None) -> Result:
     """Upload one file (multipart above the part size; an upload that fails is aborted); ``local``:
-    what ``read_local`` already read of it."""
-    return _timed(lambda: upload_file(client, path, plan, local=local),
+    what ``read_local`` already read of it; ``progress`` is told the bytes as they are sent."""
+    return _timed(lambda: upload_file(client, path, plan, local=local, progress=progress),
                   describe_oserror=lambda bad: f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it")
 
 

@@ -65,3 +65,30 @@ def test_single_put_block(s3cmd: S3cmdRunner, bucket: str) -> None:
     assert lines[1] == "\r 0 of 0     0% in    0s     0.00 B/s\r 0 of 0     0% in    0s     0.00 B/s  done"
     assert lines[2] == f"upload: 'small' -> 's3://{bucket}/small'  [2 of 2]"
     assert _meter_segments(lines[3].removesuffix("  done"))[-1] == (300000, 300000, 100)
+
+
+def test_sync_shows_the_meter_per_file_as_upstream(s3cmd: S3cmdRunner, bucket: str) -> None:
+    """``sync`` on a terminal (--progress): one block per file (per part above the part size), in
+    order, one file at a time, as s3cmd 2.4.0 prints them; no extra result line per file."""
+    size = 12 * 1024 * 1024 + 7
+    src = s3cmd.home / "src"
+    src.mkdir()
+    (src / "a").write_bytes(b"hello!")
+    (src / "b").write_bytes(os.urandom(size))
+    up = s3cmd("--progress", "--multipart-chunk-size-mb=5", "sync", "src/", f"s3://{bucket}/s/")
+    assert up.rc == 0, up.output
+    lines = up.stdout.split("\n")
+    assert lines[0] == f"upload: 'src/a' -> 's3://{bucket}/s/a'  [1 of 2]"
+    assert lines[1].endswith("  done") and _meter_segments(lines[1].removesuffix("  done"))[-1] == (6, 6, 100)
+    assert lines[2:8:2] == [f"upload: 'src/b' -> 's3://{bucket}/s/b'  [part {n} of 3, {mb}MB] [2 of 2]"
+                            for n, mb in ((1, 5), (2, 5), (3, 2))]
+    assert lines[8].startswith("Done. Uploaded ") and lines[9:] == [""]
+    down = s3cmd("--progress", "sync", f"s3://{bucket}/s/", "dst/")
+    assert down.rc == 0, down.output
+    lines = down.stdout.split("\n")
+    assert lines[0] == f"download: 's3://{bucket}/s/a' -> 'dst/a'  [1 of 2]"
+    assert _meter_segments(lines[1].removesuffix("  done"))[-1] == (6, 6, 100)
+    assert lines[2] == f"download: 's3://{bucket}/s/b' -> 'dst/b'  [2 of 2]"
+    assert lines[3].endswith("  done") and _meter_segments(lines[3].removesuffix("  done"))[-1] == (size, size, 100)
+    assert lines[4].startswith("Done. Downloaded ") and lines[5:] == [""]
+    assert (s3cmd.home / "dst" / "b").read_bytes() == (src / "b").read_bytes()

@@ -23,6 +23,7 @@ from S3.cli.commands.copy import server_side_copy
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
+from S3.cli.progress import Meter, PartBlocks, progress_meter_on
 from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
 from S3.output.stats import Stats
@@ -320,7 +321,9 @@ def _stats(direction: _Direction, executor: Executor, planned: _Planned) -> Stat
 def _report(ctx: Context, line: Callable[[Result], str], failure: Callable[[Result], str]) -> Callable[[Result], None]:
     def report(result: Result) -> None:
         if result.ok:
-            ctx.out(line(result))
+            text = line(result)
+            if text:  # "": the progress meter showed it already
+                ctx.out(text)
         else:
             log.error(failure(result))
 
@@ -405,16 +408,18 @@ def _local_to_remote(
 
     shared = object_headers(settings)
     threshold = part_size(settings.multipart_chunk_size_mb, None)
+    meter_on = progress_meter_on(ctx)  # on a terminal: one file at a time, each with its meter
 
     def transfer(action: Transfer, counter: str) -> Job:
         entry = action.source
         assert isinstance(entry, LocalEntry)
         target = dest.join(base + action.key)
-        line = _report(ctx, lambda r: formats.transfer_line("upload", entry.path, str(target), size=r.bytes,
-                                                              seconds=r.seconds, counter=counter),
+        shown = meter_on and not stat.S_ISDIR(entry.mode)  # a --keep-dirs folder marker keeps its line
+        line = _report(ctx, lambda r: "" if shown else formats.transfer_line(
+                           "upload", entry.path, str(target), size=r.bytes, seconds=r.seconds, counter=counter),
                        lambda r: f"Upload of '{entry.path}' failed: {r.error}")
-        return Job(run=lambda: _upload(ctx, entry, target, shared, cache), subject=line,
-                   inline=entry.size > threshold)
+        return Job(run=lambda: _upload(ctx, entry, target, shared, cache, counter=counter if shown else ""),
+                   subject=line, inline=shown or entry.size > threshold)
 
     def delete(action: Delete) -> Job:
         target = dest.join(base + action.key)
@@ -460,7 +465,9 @@ def _renamed(entry: LocalEntry | Unlisted, key: str) -> LocalEntry | Unlisted:
     return replace(entry, key=key) if isinstance(entry, LocalEntry) else entry
 
 
-def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[str, str], cache: Md5Cache) -> Result:
+def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[str, str], cache: Md5Cache,  # noqa: PLR0913
+            *, counter: str = "") -> Result:
+    """``counter`` ("[1 of 3]"): show the progress meter under that label (one block per part in parts)."""
     settings = ctx.settings
     headers = dict(shared)
     if stat.S_ISDIR(entry.mode):  # --keep-dirs: the directory as an empty 'dir/' object
@@ -484,7 +491,18 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
         bucket=target.bucket, key=target.key, headers=headers, part_size=size_of_part,
         workers=max(1, settings.parallel_transfers), multipart=settings.enable_multipart, limiter=ctx.limiter(),
     )
-    return upload_one(ctx.client(), entry.path, plan_, local=local)
+    if not counter:
+        return upload_one(ctx.client(), entry.path, plan_, local=local)
+    label = f"upload: '{entry.path}' -> '{target}'"
+    size = local.stat.st_size
+    if plan_.multipart and size > plan_.part_size:  # s3cmd shows one block per part
+        blocks = PartBlocks(ctx, label, count=-(-size // plan_.part_size), counter=counter)
+        return upload_one(ctx.client(), entry.path, replace(plan_, on_part=blocks.part_done), local=local)
+    meter = Meter.start(ctx, f"{label}  {counter}", size)
+    result = upload_one(ctx.client(), entry.path, plan_, local=local, progress=meter.update)
+    if result.ok:
+        meter.finish()
+    return result
 
 
 def _folder_marker(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str]) -> Result:
@@ -557,27 +575,32 @@ def _remote_to_local(
                     executor.fail(ExitCodes.EX_IOERR)
 
     gpg_settings = gpg.GpgSettings.from_settings(settings)
+    meter_on = progress_meter_on(ctx)  # on a terminal: one file at a time, each with its meter
 
     def transfer(action: Transfer, counter: str) -> Job | None:
         found = place(action.key, action.source.size)
         if found is None:
             return None
         uri = source.join(base + action.key)
-        line = _report(ctx, lambda r: formats.transfer_line("download", str(uri), found.path, size=r.bytes,
-                                                              seconds=r.seconds, counter=counter),
+        line = _report(ctx, lambda r: "" if meter_on else formats.transfer_line(
+                           "download", str(uri), found.path, size=r.bytes, seconds=r.seconds, counter=counter),
                        lambda r: f"Download of '{found.path}' failed (Reason: {r.error})")
 
         def run() -> Result:
             log.info(f"Receiving file '{found.path}', please wait...")
-            result = download_one(client, uri.bucket, uri.key, found.path, fetch=fetch,
+            meter = Meter.start(ctx, f"download: '{uri}' -> '{found.path}'  {counter}", None) if meter_on else None
+            shown = replace(fetch, progress=meter.update, on_total=meter.set_total) if meter else fetch
+            result = download_one(client, uri.bucket, uri.key, found.path, fetch=shown,
                                   preserve=settings.preserve_attrs, gpg_settings=gpg_settings)
+            if meter is not None and result.ok:
+                meter.finish()
             if result.ok and settings.delete_after_fetch:
                 removed = delete_remote(client, uri.bucket, uri.key)
                 if not removed.ok:
                     return Result(bytes=result.bytes, seconds=result.seconds, error=removed.error)
             return result
 
-        return Job(run=run, subject=line, inline=action.source.size > fetch.part_size)
+        return Job(run=run, subject=line, inline=meter_on or action.source.size > fetch.part_size)
 
     def delete(action: Delete) -> Job:
         path = action.entry.path  # type: ignore[union-attr]
