@@ -1,17 +1,19 @@
 """Put one file or stream into S3: a single PUT up to one part size, multipart above.
 
-A file's multipart upload holds no part in memory. Each worker hashes its part (MD5 for
-Content-MD5, SHA-256 for the signature) through a reused 1 MiB buffer, then sends it by
-reading the file again (from the page cache, a few seconds later); meanwhile one thread takes
-the whole file's MD5 that s3cmd-attrs carries (``UploadPlan.with_md5``), and the upload is
-initiated the moment it is known. So no serial MD5 pass comes before the parts' hashing, and
-memory is ~1 MiB per thread whatever the part size. Should the file change between the two
-reads, Content-MD5, the signed SHA-256 and the ETag check make the server refuse the part.
+A file's multipart upload holds no part in memory. Threads of their own hash the parts in
+order (MD5, checked against each part's ETag; SHA-256 for the signature) through a reused 1 MiB
+buffer, up to 1 GiB ahead of the parts being sent (``_PartHasher``); the senders then read each
+part again (from the page cache) as they send it. Meanwhile one thread takes the whole file's MD5
+that s3cmd-attrs carries (``UploadPlan.with_md5``), and the upload is initiated the moment it is
+known. So no serial MD5 pass comes before the parts' hashing, and memory is ~1 MiB per thread
+whatever the part size. Should the file change between the two reads, the signed SHA-256 (or,
+unsigned, Content-MD5) makes the server refuse the part, and the ETag check catches a server that
+stores it anyway.
 
 A stream (stdin) keeps at most ``workers`` parts in memory. A failed part aborts the multipart
 upload so that no orphaned parts are billed and nothing half-written appears under the key.
-Every body goes with its Content-MD5 and the ETag answered is checked (``S3Client.put_object``
-/ ``upload_part``); the final ETag is checked against the parts' ETags.
+Every body goes with its Content-MD5 or a signed SHA-256, and the ETag answered is checked
+(``S3Client.put_object`` / ``upload_part``); the final ETag is checked against the parts' ETags.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import IO
 
@@ -235,7 +237,7 @@ HASH_AHEAD = 1024 * 1024 * 1024  # bytes hashed ahead of those sent: read again 
 
 
 class _PartHasher:
-    """The parts' digests (MD5 for Content-MD5, SHA-256 for the signature), taken in order by their own
+    """The parts' digests (MD5 for the ETag check, SHA-256 for the signature), taken in order by their own
     threads up to ``ahead`` parts beyond those being sent. While the upload waits for the whole-file
     MD5 (s3cmd-attrs is sent when it is initiated) the other core hashes the parts, so once it is
     initiated the parts only have to be sent. A digest holds no bytes: looking ahead costs no memory."""
@@ -260,14 +262,13 @@ class _PartHasher:
             self._pool.submit(self._one, index)
 
     def _one(self, index: int) -> None:
-        result = self._results[index]
         if self._stop.is_set():
-            result.set_exception(_Abandoned())
+            _settle(self._results[index], error=_Abandoned())
             return
         try:
-            result.set_result(self._digest(index + 1))
+            _settle(self._results[index], value=self._digest(index + 1))
         except BaseException as failed:  # handed to the sender of this part
-            result.set_exception(failed)
+            _settle(self._results[index], error=failed)
 
     def part(self, number: int) -> FilePart:
         """Part ``number``'s digests (waiting for them); makes room for one more part to be hashed."""
@@ -281,11 +282,18 @@ class _PartHasher:
         self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
         for result in self._results:
-            if not result.done():
-                try:
-                    result.set_exception(_Abandoned())
-                except Exception:  # set by a hashing thread meanwhile (InvalidStateError)
-                    pass
+            _settle(result, error=_Abandoned())
+
+
+def _settle(result: Future[FilePart], *, value: FilePart | None = None, error: BaseException | None = None) -> None:
+    """Set ``result`` unless it is set already (a hashing thread and ``close`` may race to it)."""
+    try:
+        if error is not None:
+            result.set_exception(error)
+        elif value is not None:
+            result.set_result(value)
+    except InvalidStateError:
+        pass
 
 
 def upload_stream(client: S3Client, stream: IO[bytes], plan: UploadPlan, *, progress: Progress | None = None) -> int:
