@@ -288,8 +288,9 @@ def _stream(
         nonlocal position, answer
         if answer is None:
             answer = client.get_object(bucket, key, offset=position, end=end)
-        length = answer.headers.get("Content-Length")
-        expected = position + int(length) if length is not None else None
+        length = answer.headers.get("Content-Length", "")
+        # a length that is no plain number (hostile or broken server): read to the end, check the MD5
+        expected = position + int(length) if length.isascii() and length.isdigit() else None
         # a read buffer the size of the body when it is small: a 1 MiB one per 4 KiB object is an mmap,
         # page faults and a munmap each time
         read_size = CHUNK if expected is None else max(1, min(CHUNK, expected - position))

@@ -268,3 +268,36 @@ def test_in_order_digest_takes_ranges_finished_out_of_order(tmp_path: Path) -> N
         _At(fd, 0, None, gap).write(data[:3000])
         _At(fd, 6000, None, gap).write(data[6000:])
         assert gap.hexdigest() == hashlib.md5(data[:3000]).hexdigest()  # a range never written: no hang, no match
+
+
+@pytest.mark.parametrize("length", ["-5", "abc", "+5000"])
+def test_a_content_length_that_is_no_number_is_read_to_the_end_and_checked(length: str, tmp_path: Path) -> None:
+    """A broken or hostile server's Content-Length neither crashes the download nor shapes its reads:
+    the body is read to the end and its MD5 checked against the ETag."""
+    body = os.urandom(5000)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("ETag", f'"{hashlib.md5(body).hexdigest()}"')
+            self.send_header("Content-Length", length)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        dest = tmp_path / "out"
+        assert download_to_file(make_client(host, Generations(), []), "b", "k", str(dest),
+                                fetch=Fetch(workers=1)) == len(body)
+        assert dest.read_bytes() == body
+    finally:
+        server.shutdown()
+        server.server_close()
