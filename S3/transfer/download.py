@@ -229,11 +229,21 @@ Digest = _InlineDigest | _BackgroundDigest
 INLINE_DIGEST_LIMIT = 4 * CHUNK  # below this, hashing inline is cheaper than starting a thread
 
 
+def _number(text: str) -> int | None:
+    """A header's non-negative integer; None for anything else ("abc", "-5", "²": a broken or hostile server)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _object_size(answer: Response) -> int | None:
+    """The whole object's size, from Content-Range (a ranged answer) or Content-Length."""
+    span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
+    return _number(span.group(3) if span else answer.headers.get("Content-Length", ""))
+
+
 def _digest_for(answer: Response) -> Digest:
     """A digest sized to the body: inline for small objects, overlapped in a thread for large ones."""
-    span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
-    size = span.group(3) if span else answer.headers.get("Content-Length", "")
-    if size.isdigit() and int(size) <= INLINE_DIGEST_LIMIT:
+    size = _object_size(answer)
+    if size is not None and size <= INLINE_DIGEST_LIMIT:
         return _InlineDigest()
     return _BackgroundDigest()
 
@@ -288,9 +298,9 @@ def _stream(
         nonlocal position, answer
         if answer is None:
             answer = client.get_object(bucket, key, offset=position, end=end)
-        length = answer.headers.get("Content-Length", "")
+        length = _number(answer.headers.get("Content-Length", ""))
         # a length that is no plain number (hostile or broken server): read to the end, check the MD5
-        expected = position + int(length) if length.isascii() and length.isdigit() else None
+        expected = position + length if length is not None else None
         # a read buffer the size of the body when it is small: a 1 MiB one per 4 KiB object is an mmap,
         # page faults and a munmap each time
         read_size = CHUNK if expected is None else max(1, min(CHUNK, expected - position))
@@ -333,10 +343,9 @@ def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: Sink, fe
     if fetch.on_headers:
         fetch.on_headers(as_headers(first.headers).lowered())
     if fetch.on_total:
-        span = _CONTENT_RANGE.match(first.headers.get("Content-Range", ""))
-        size = span.group(3) if span else first.headers.get("Content-Length")
-        if size and size.isdigit():
-            fetch.on_total(int(size))
+        size = _object_size(first)
+        if size is not None:
+            fetch.on_total(size)
     etag_md5 = _checkable_md5(first)
     expected = _expected_md5(first)
     # hash while receiving when reading sequentially anyway; parallel ranges are hashed in order as they land
