@@ -37,7 +37,7 @@ from S3.s3.etag import body_md5
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.gpg import is_encrypted
 from S3.transport.errors import TransportError
-from S3.transport.headers import as_headers
+from S3.transport.headers import as_headers, header_size
 from S3.transport.http import Response
 from S3.transport.retry import Again, run
 
@@ -229,15 +229,12 @@ Digest = _InlineDigest | _BackgroundDigest
 INLINE_DIGEST_LIMIT = 4 * CHUNK  # below this, hashing inline is cheaper than starting a thread
 
 
-def _number(text: str) -> int | None:
-    """A header's non-negative integer; None for anything else ("abc", "-5", "²": a broken or hostile server)."""
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
 def _object_size(answer: Response) -> int | None:
     """The whole object's size, from Content-Range (a ranged answer) or Content-Length."""
     span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
-    return _number(span.group(3) if span else answer.headers.get("Content-Length", ""))
+    if span:
+        return int(span.group(3)) if span.group(3).isascii() and span.group(3).isdigit() else None
+    return header_size(answer.headers, "Content-Length")
 
 
 def _digest_for(answer: Response) -> Digest:
@@ -298,7 +295,7 @@ def _stream(
         nonlocal position, answer
         if answer is None:
             answer = client.get_object(bucket, key, offset=position, end=end)
-        length = _number(answer.headers.get("Content-Length", ""))
+        length = header_size(answer.headers, "Content-Length")
         # a length that is no plain number (hostile or broken server): read to the end, check the MD5
         expected = position + length if length is not None else None
         # a read buffer the size of the body when it is small: a 1 MiB one per 4 KiB object is an mmap,

@@ -61,3 +61,11 @@ class Headers(Mapping[str, str]):
 def as_headers(headers: Mapping[str, str]) -> Headers:
     """``headers`` as ``Headers`` (itself when it is one already): for code handed any mapping."""
     return headers if isinstance(headers, Headers) else Headers(headers)
+
+
+def header_size(headers: Mapping[str, str], name: str) -> int | None:
+    """A size header's value (Content-Length …) as a non-negative integer; None when it is missing or
+    is anything else ("abc", "-5", "+5", "²", which ``str.isdigit`` takes but ``int`` refuses)."""
+    text = as_headers(headers).get(name, "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+

@@ -31,3 +31,13 @@ def test_as_headers_wraps_any_mapping_once() -> None:
     plain = {"Content-Length": "3"}
     wrapped = as_headers(plain)
     assert wrapped["content-length"] == "3" and as_headers(wrapped) is wrapped
+
+
+def test_header_size_takes_plain_digits_only() -> None:
+    from S3.transport.headers import header_size
+
+    assert header_size({"Content-Length": "5000"}, "content-length") == 5000
+    assert header_size(Headers([("content-length", " 0 ")]), "Content-Length") == 0
+    for bad in ("abc", "-5", "+5", "\u00b2", "1e3", ""):
+        assert header_size({"Content-Length": bad}, "Content-Length") is None, bad
+    assert header_size({}, "Content-Length") is None

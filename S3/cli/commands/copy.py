@@ -19,6 +19,7 @@ from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.s3.etag import body_md5
 from S3.transfer.copy import MAX_SINGLE_COPY, CopyPlan, copy_object_any_size
+from S3.transport.headers import header_size
 
 MIB = 1024 * 1024
 
@@ -87,7 +88,7 @@ def server_side_copy(
     head: Mapping[str, str] | None = None
     if size is None and settings.enable_multipart:
         head = client.head_object(src.bucket, src.key).headers
-        size = int(head.get("Content-Length", "0"))
+        size = _size_of(head)
     chunk = settings.multipart_copy_chunk_size_mb * MIB
     plan = CopyPlan(src_bucket=src.bucket, src_key=src.key, bucket=dst.bucket, key=dst.key, size=size or 0,
                     headers=headers, replace_metadata=False,
@@ -143,6 +144,12 @@ def modify(ctx: Context, args: list[str]) -> int:
     return score.rc()
 
 
+def _size_of(head: Mapping[str, str]) -> int:
+    """The object's size from its HEAD answer; none usable (a broken server): 0, so one CopyObject is
+    asked for and the server decides (it refuses one above 5 GiB, saying so)."""
+    return header_size(head, "Content-Length") or 0
+
+
 def _metadata_for_parts(head: Mapping[str, str], headers: Mapping[str, str]) -> dict[str, str]:
     """The source's metadata and ours; its ETag's MD5 goes into s3cmd-attrs when they state none, so that
     the copy (whose ETag is ``…-N``) can still be verified when it is downloaded or synced."""
@@ -176,6 +183,6 @@ def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) ->
         chunk = ctx.settings.multipart_copy_chunk_size_mb * MIB
         copy_object_any_size(client, CopyPlan(
             src_bucket=uri.bucket, src_key=uri.key, bucket=uri.bucket, key=uri.key,
-            size=int(head.get("Content-Length", "0")), headers=headers, replace_metadata=True,
+            size=_size_of(head), headers=headers, replace_metadata=True,
             threshold=MAX_SINGLE_COPY, part_size=chunk, workers=max(1, ctx.settings.parallel_transfers)))
     ctx.out(line)
