@@ -388,17 +388,22 @@ class S3Client:
     def create_multipart(self, bucket: str, key: str, *, headers: Mapping[str, str]) -> str:
         return xml.parse_upload_id(self.request("POST", bucket, key, query=[("uploads", "")], headers=headers).body)
 
-    def upload_part(self, bucket: str, key: str, *, upload_id: str, number: int, data: bytes | PrehashedBody) -> str:
+    def upload_part(
+        self, bucket: str, key: str, *, upload_id: str, number: int, data: bytes | PrehashedBody,
+        etag_unverifiable: bool = False,
+    ) -> str:
         """→ the part's ETag (checked against the part's MD5 where the ETag is one).
 
         A part whose SHA-256 is signed goes without Content-MD5, as s3cmd 2.4.0 sends parts: the
-        server checks the signed SHA-256 against the bytes it receives, and a second digest of every
-        part (an MD5 pass over the whole file, ~0.7 s of a server's CPU per 512 MiB) adds nothing to it.
-        Unsigned parts (UNSIGNED-PAYLOAD over HTTPS) and signature v2 keep it."""
+        server checks the signed SHA-256 against the bytes it receives, we check the ETag, and a
+        third digest of every part (an MD5 pass over the whole file, ~0.7 s of a server's CPU per
+        512 MiB) adds nothing to them. Unsigned parts (UNSIGNED-PAYLOAD over HTTPS), signature v2,
+        and parts of an upload whose ETags are known not to be MD5s (``etag_unverifiable``: SSE-KMS,
+        SSE-C) keep it."""
         signed = not self.settings.signature_v2 and (isinstance(data, bytes) or bool(data.sha256))
         answer = self._integrity(
             bucket, key, data, headers={}, query=[("partNumber", str(number)), ("uploadId", upload_id)],
-            what=f"part {number} of", content_md5=not signed,
+            what=f"part {number} of", content_md5=etag_unverifiable or not signed,
         )
         return answer.headers.get("ETag", "")
 

@@ -30,6 +30,7 @@ from typing import IO
 from S3.errors import LocalFileError, ParameterError
 from S3.output import log
 from S3.s3.client import S3Client
+from S3.s3.etag import encrypted_etag
 from S3.s3.payload import PrehashedBody
 from S3.s3.xml import Part
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
@@ -364,6 +365,8 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
     if initiate is None:
         upload_id()
 
+    unverifiable = encrypted_etag(plan.headers)  # SSE-KMS / SSE-C asked for: the parts' ETags are no MD5s
+
     def send(number: int, reader: Callable[[], bytes]) -> None:
         data = reader()
         started = time.monotonic()
@@ -371,7 +374,8 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
             etags[number] = existing[number].etag
         else:
             plan.limiter.consume(len(data))
-            etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id(), number=number, data=data)
+            etags[number] = client.upload_part(plan.bucket, plan.key, upload_id=upload_id(), number=number, data=data,
+                                               etag_unverifiable=unverifiable)
         if plan.on_part:
             plan.on_part(number, len(data), time.monotonic() - started)
         if progress:

@@ -59,3 +59,17 @@ def test_prehashed_part_is_signed_with_its_digests_and_reread_on_retry(sha256: s
         # a signed SHA-256 is what the server checks; an unsigned part carries its MD5 instead
         assert sent.headers.get("Content-MD5") == (None if sha256 else base64.b64encode(part.md5).decode())
         assert sent.headers["x-amz-content-sha256"] == (sha256 or "UNSIGNED-PAYLOAD")
+
+
+def test_a_signed_part_whose_etag_is_no_md5_keeps_content_md5() -> None:
+    http = ScriptedHttp()
+    url = "http://127.0.0.1:9/bkt/key"
+    http.add("PUT", url, body=b"")
+    client = S3Client(endpoint=Endpoint("127.0.0.1:9", "127.0.0.1:9", use_https=False), transport=http,
+                      credentials=RefreshingCredentials(Static()), settings=ClientSettings(max_retries=2),
+                      runtime=Runtime(env={}, sleep=lambda s: None, random=lambda: 0.5))
+    part = Part(hashlib.sha256(DATA).hexdigest())
+    client.upload_part("bkt", "key", upload_id="u1", number=1, data=part, etag_unverifiable=True)
+    sent = http.calls[0].request
+    assert sent.headers["Content-MD5"] == base64.b64encode(part.md5).decode()
+    assert sent.headers["x-amz-content-sha256"] == part.sha256

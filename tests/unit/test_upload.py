@@ -38,7 +38,8 @@ class FakeClient:
             raise RuntimeError("create failed")
         return "upload-1"
 
-    def upload_part(self, bucket, key, *, upload_id, number, data):  # type: ignore[no-untyped-def]
+    def upload_part(self, bucket, key, *, upload_id, number, data, etag_unverifiable=False):  # type: ignore[no-untyped-def]
+        self.unverifiable = etag_unverifiable
         with self.lock:
             self.active += 1
             self.peak = max(self.peak, self.active)
@@ -301,3 +302,19 @@ def test_part_hasher_hands_errors_to_the_sender_and_close_releases_waiters() -> 
     stuck.close()
     with pytest.raises(_Abandoned):
         stuck.part(5)
+
+
+@pytest.mark.parametrize(("headers", "unverifiable"), [
+    ({}, False), ({"x-amz-server-side-encryption": "AES256"}, False),
+    ({"x-amz-server-side-encryption": "aws:kms"}, True),
+    ({"x-amz-server-side-encryption-customer-algorithm": "AES256"}, True),
+])
+def test_parts_of_an_upload_with_unverifiable_etags_say_so(tmp_path: Path, headers: dict[str, str],
+                                                           unverifiable: bool) -> None:
+    """SSE-KMS / SSE-C parts have ETags that are no MD5s: the client is told, so that they keep Content-MD5."""
+    path = tmp_path / "f"
+    path.write_bytes(b"z" * 25)
+    client = FakeClient()
+    client.part4_done.set()
+    upload_file(client, str(path), replace(PLAN, headers=headers))  # type: ignore[arg-type]
+    assert client.unverifiable is unverifiable
