@@ -48,7 +48,7 @@ def _read_umask() -> int:
     """The process's umask. Linux states it in /proc; elsewhere it is set and put back, which is safe
     only while one thread runs: so this runs once, when the module is imported (at start-up)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
             for line in status:
                 if line.startswith("Umask:"):
                     return int(line.split()[1], 8)
@@ -64,8 +64,11 @@ _CREATE = os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 
 def _create_beside(path: str, suffix: str) -> tuple[int, str]:
-    """A new, empty, private (0600) file in ``path``'s directory, named after it."""
+    """A new, empty, private (0600) file in ``path``'s directory, named after it (after the start of a
+    long name: a name near the 255-byte limit plus the random part would not fit)."""
     directory, name = os.path.split(path)
+    if len(os.fsencode(name)) > 100:
+        name = name[:25]  # at most 100 bytes, whatever the characters
     while True:
         temp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}{suffix}")
         try:

@@ -34,3 +34,11 @@ def test_a_new_file_gets_the_umask_mode_without_the_umask_being_touched(tmp_path
     assert target.read_bytes() == b"data"
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["f"]
+
+
+@pytest.mark.parametrize("name", ["n" * 255, "é" * 127])
+def test_a_name_at_the_length_limit_still_gets_its_temporary_file(tmp_path: Path, name: str) -> None:
+    """A key's last segment may be up to 255 bytes: the temporary name beside it must still fit."""
+    target = tmp_path / name
+    write_atomically(str(target), b"long")
+    assert target.read_bytes() == b"long" and [p.name for p in tmp_path.iterdir()] == [name]
