@@ -12,11 +12,11 @@ import functools
 import grp
 import os
 import pwd
-import re
 from dataclasses import dataclass
 
+from S3.s3.etag import is_md5_hex
+
 HEADER = "x-amz-meta-s3cmd-attrs"
-_MD5 = re.compile(r"^[0-9a-f]{32}$")
 
 
 @functools.lru_cache(maxsize=64)
@@ -102,7 +102,7 @@ def decode(value: str) -> FileAttrs:
     raw = fields(value)
     md5 = raw.get("md5", "").lower()
     return FileAttrs(
-        md5=md5 if _MD5.match(md5) else None,
+        md5=md5 if is_md5_hex(md5) else None,
         mode=_int(raw.get("mode")),
         uid=_int(raw.get("uid")),
         gid=_int(raw.get("gid")),

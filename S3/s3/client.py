@@ -32,7 +32,7 @@ from S3.runtime import Runtime
 from S3.s3 import xml
 from S3.s3.addressing import Endpoint, Location
 from S3.s3.errors import S3Error, refuse_web_page
-from S3.s3.etag import body_md5, encrypted_etag
+from S3.s3.etag import body_md5, encrypted_etag, is_md5_hex
 from S3.s3.payload import PrehashedBody
 from S3.signing import sigv2, sigv4
 from S3.transport.errors import TransportError
@@ -44,7 +44,6 @@ log = logging.getLogger("s3cmd.s3")
 Query = Sequence[tuple[str, str]]
 _REFRESH_CODES = frozenset({"ExpiredToken", "InvalidToken", "TokenRefreshRequired"})
 _REGION_HINT_CODES = frozenset({"AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "PermanentRedirect"})
-_MD5_HEX = re.compile(r"[0-9a-f]{32}")
 _MULTIPART_ETAG = re.compile(r"([0-9a-f]{32})-(\d+)")
 _RAW_KEY = re.compile(r"<Key>(.*?)</Key>", re.DOTALL)
 _RAW_NEXT = re.compile(r"<NextMarker>(.*?)</NextMarker>", re.DOTALL)
@@ -416,7 +415,7 @@ class S3Client:
             "POST", bucket, key, query=[("uploadId", upload_id)], body=xml.build_complete_multipart(parts)
         )
         etag = result.get("ETag", "").strip('"').lower()
-        if not part_etags or not all(_MD5_HEX.fullmatch(part) for part in part_etags):
+        if not part_etags or not all(is_md5_hex(part) for part in part_etags):
             return
         if _MULTIPART_ETAG.fullmatch(etag) and etag != multipart_etag(part_etags):
             raise TransferError(

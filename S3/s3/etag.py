@@ -15,10 +15,15 @@ from S3.transport.headers import as_headers
 _PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
 
 
+def is_md5_hex(text: str) -> bool:
+    """True for 32 lower-case hex digits: an MD5 as ETags and s3cmd-attrs write it."""
+    return _PLAIN_MD5.fullmatch(text) is not None
+
+
 def etag_md5(etag: str) -> str | None:
     """The MD5 an ETag states, or None when it is not one (multipart ``…-N``, or anything else)."""
     text = etag.strip().strip('"').lower()
-    return text if _PLAIN_MD5.fullmatch(text) else None
+    return text if is_md5_hex(text) else None
 
 
 def encrypted_etag(headers: Mapping[str, str]) -> bool:
