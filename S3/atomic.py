@@ -107,7 +107,8 @@ def atomic_file(path: str, *, mode: int | None = None, suffix: str = ".tmp") -> 
         raise
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (``os.write`` may take less than it is given)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
@@ -115,7 +116,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def write_atomically(path: str, data: bytes, *, mode: int | None = None) -> None:
     with atomic_file(path, mode=mode) as fd:
-        _write_all(fd, data)
+        write_all(fd, data)
 
 
 def write_atomically_at(dir_fd: int, name: str, data: bytes, *, mode: int) -> None:
@@ -125,7 +126,7 @@ def write_atomically_at(dir_fd: int, name: str, data: bytes, *, mode: int) -> No
     fd = os.open(temp, os.O_WRONLY | _CREATE, mode, dir_fd=dir_fd)
     try:
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             os.fchmod(fd, mode)  # exactly mode, whatever the umask
         finally:
             os.close(fd)

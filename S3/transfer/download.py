@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Protocol
 
-from S3.atomic import atomic_file
+from S3.atomic import atomic_file, write_all
 from S3.errors import TransferError
 from S3.s3 import attrs
 from S3.s3.client import S3Client
@@ -187,9 +187,7 @@ class _FdWriter:
         self.fd = fd
 
     def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view):]
+        write_all(self.fd, data)
 
     def flush(self) -> None:
         pass
