@@ -88,6 +88,16 @@ def restore_attrs(path: str, headers: Mapping[str, str]) -> None:
             pass
 
 
+def make_parent(dest: str) -> None:
+    """Create the folder ``dest`` goes in, when it is missing (a stat, not a failing mkdir, per file)."""
+    parent = os.path.dirname(dest)
+    if parent and not os.path.isdir(parent):
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except OSError as bad:
+            raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
+
+
 def download_one(
     client: S3Client, bucket: str, key: str, dest: str, *, fetch: Fetch, preserve: bool, gpg_settings: GpgSettings
 ) -> Result:
@@ -96,12 +106,7 @@ def download_one(
     seen: dict[str, str] = {}
 
     def run() -> int:
-        parent = os.path.dirname(dest)
-        if parent and not os.path.isdir(parent):
-            try:
-                os.makedirs(parent, exist_ok=True)
-            except OSError as bad:
-                raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
+        make_parent(dest)
         received = download_to_file(client, bucket, key, dest, fetch=replace(fetch, on_headers=seen.update))
         if gpg.is_encrypted(seen):
             gpg.decrypt_download(dest, settings=gpg_settings)

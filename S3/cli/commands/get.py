@@ -21,6 +21,7 @@ from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch, download_to_file, download_to_stream
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
+from S3.transfer.objects import make_parent
 from S3.transfer.parallel import run_in_order
 
 
@@ -158,12 +159,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
             )
     if settings.dry_run:
         return f"download: '{uri}' -> '{dest}'"
-    parent = os.path.dirname(dest)
-    try:
-        if parent and not os.path.isdir(parent):
-            os.makedirs(parent, exist_ok=True)
-    except OSError as bad:
-        raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
+    make_parent(dest)
     log.info(f"Receiving file '{dest}', please wait...")
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'  {counter}", None)
     started = time.monotonic()
