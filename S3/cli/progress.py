@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Protocol
 
 from S3.output.formats import human_size
 from S3.settings.model import Settings
+from S3.transfer.upload import UploadPlan
 
 
 class Output(Protocol):
@@ -125,3 +126,14 @@ class PartBlocks:
         text = meter_text(size, size, seconds)
         out.write(f"\r{text}\r{text}  done\n")
         out.flush()
+
+
+def upload_meter(ctx: Output, plan: UploadPlan, *, label: str, counter: str, size: int) -> tuple[UploadPlan, Meter | None]:
+    """s3cmd's progress for one upload: in parts, a block per part (told by the plan's ``on_part``, when
+    the meter is on); in one PUT, a meter to feed the bytes sent (drawing nothing when it is off)."""
+    if plan.multipart and size > plan.part_size:
+        if not progress_meter_on(ctx):
+            return plan, None
+        blocks = PartBlocks(ctx, label, count=-(-size // plan.part_size), counter=counter)
+        return replace(plan, on_part=blocks.part_done), None
+    return plan, Meter.start(ctx, f"{label}  {counter}", size)

@@ -14,7 +14,7 @@ from S3.cli.commands.common import require_args
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
-from S3.cli.progress import Meter, PartBlocks, progress_meter_on
+from S3.cli.progress import progress_meter_on, upload_meter
 from S3.errors import LocalFileError, ParameterError
 from S3.output import formats, log
 from S3.s3 import attrs
@@ -185,15 +185,7 @@ def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: di
         plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, known_md5())})
     elif settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
         plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
-    label = f"upload: '{path}' -> '{target}'"
-    meter: Meter | None = None
-    if plan.multipart and size > plan.part_size:
-        if progress_meter_on(ctx):  # s3cmd shows one block per part
-            count = -(-size // plan.part_size)
-            blocks = PartBlocks(ctx, label, count=count, counter=counter)
-            plan = dataclasses.replace(plan, on_part=blocks.part_done)
-    else:
-        meter = Meter.start(ctx, f"{label}  {counter}", size)
+    plan, meter = upload_meter(ctx, plan, label=f"upload: '{path}' -> '{target}'", counter=counter, size=size)
     started = time.monotonic()
     try:
         sent = upload_file(ctx.client(), source, plan, progress=meter.update if meter else None, local=local)

@@ -23,7 +23,7 @@ from S3.cli.commands.copy import server_side_copy
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
-from S3.cli.progress import Meter, PartBlocks, progress_meter_on
+from S3.cli.progress import Meter, progress_meter_on, upload_meter
 from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
 from S3.output.stats import Stats
@@ -493,14 +493,10 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
     )
     if not counter:
         return upload_one(ctx.client(), entry.path, plan_, local=local)
-    label = f"upload: '{entry.path}' -> '{target}'"
-    size = local.stat.st_size
-    if plan_.multipart and size > plan_.part_size:  # s3cmd shows one block per part
-        blocks = PartBlocks(ctx, label, count=-(-size // plan_.part_size), counter=counter)
-        return upload_one(ctx.client(), entry.path, replace(plan_, on_part=blocks.part_done), local=local)
-    meter = Meter.start(ctx, f"{label}  {counter}", size)
-    result = upload_one(ctx.client(), entry.path, plan_, local=local, progress=meter.update)
-    if result.ok:
+    plan_, meter = upload_meter(ctx, plan_, label=f"upload: '{entry.path}' -> '{target}'", counter=counter,
+                                size=local.stat.st_size)
+    result = upload_one(ctx.client(), entry.path, plan_, local=local, progress=meter.update if meter else None)
+    if meter is not None and result.ok:
         meter.finish()
     return result
 
