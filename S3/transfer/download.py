@@ -37,7 +37,7 @@ from S3.s3.etag import body_md5
 from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.gpg import is_encrypted
 from S3.transport.errors import TransportError
-from S3.transport.headers import as_headers, header_size
+from S3.transport.headers import as_headers, header_size, parse_size
 from S3.transport.http import Response
 from S3.transport.retry import Again, run
 
@@ -230,9 +230,7 @@ INLINE_DIGEST_LIMIT = 4 * CHUNK  # below this, hashing inline is cheaper than st
 def _object_size(answer: Response) -> int | None:
     """The whole object's size, from Content-Range (a ranged answer) or Content-Length."""
     span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
-    if span:
-        return int(span.group(3)) if span.group(3).isascii() and span.group(3).isdigit() else None
-    return header_size(answer.headers, "Content-Length")
+    return parse_size(span.group(3)) if span else header_size(answer.headers, "Content-Length")
 
 
 def _digest_for(answer: Response) -> Digest:

@@ -63,9 +63,14 @@ def as_headers(headers: Mapping[str, str]) -> Headers:
     return headers if isinstance(headers, Headers) else Headers(headers)
 
 
-def header_size(headers: Mapping[str, str], name: str) -> int | None:
-    """A size header's value (Content-Length …) as a non-negative integer; None when it is missing or
-    is anything else ("abc", "-5", "+5", "²", which ``str.isdigit`` takes but ``int`` refuses)."""
-    text = as_headers(headers).get(name, "").strip()
+def parse_size(text: str) -> int | None:
+    """A size as a server writes it, as a non-negative integer; None for anything else ("abc", "-5",
+    "+5", "²", which ``str.isdigit`` takes but ``int`` refuses)."""
+    text = text.strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+def header_size(headers: Mapping[str, str], name: str) -> int | None:
+    """A size header's value (Content-Length …); None when it is missing or no size."""
+    return parse_size(as_headers(headers).get(name, ""))
 
