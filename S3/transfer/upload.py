@@ -37,6 +37,7 @@ from S3.transfer.bandwidth import UNLIMITED, RateLimiter
 from S3.transfer.chunking import stream_part_size
 
 BUFFER = 1024 * 1024  # one per hashing thread, reused: large enough that hashlib runs without the GIL
+HASH_AHEAD = 1024 * 1024 * 1024  # bytes hashed ahead of those sent: read again from the page cache
 
 Progress = Callable[[int], None]
 
@@ -232,9 +233,6 @@ def _multipart_file(client: S3Client, fd: int, size: int, plan: UploadPlan, *, p
     finally:
         stop.set()  # an abandoned upload stops the whole-file pass and the part hashing too
         hasher.close()
-
-
-HASH_AHEAD = 1024 * 1024 * 1024  # bytes hashed ahead of those sent: read again from the page cache
 
 
 class _PartHasher:
