@@ -25,7 +25,7 @@ from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client
 from S3.settings.model import Settings
 from S3.transfer.bandwidth import RateLimiter
-from S3.transport.http import TransportSettings, Urllib3Transport
+from S3.transport.http import TransportSettings, new_transport
 
 
 @dataclass
@@ -117,7 +117,7 @@ class Context:
         s = self.settings
         return S3Client(
             endpoint=Endpoint(s.host_base, s.host_bucket, s.use_https),
-            transport=Urllib3Transport(self.transport_settings()),
+            transport=new_transport(self.transport_settings()),
             credentials=self.credentials(),
             settings=ClientSettings(
                 region=s.region,

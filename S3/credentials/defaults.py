@@ -38,7 +38,7 @@ from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.settings.model import CredentialSettings
 from S3.sts.endpoints import looks_like_region
-from S3.transport.http import HttpClient, TransportSettings, Urllib3Transport
+from S3.transport.http import HttpClient, TransportSettings, new_transport
 
 
 def env_region(env: Mapping[str, str]) -> str:
@@ -77,10 +77,10 @@ def provider_context(
     settings STS shares. The region for STS is resolved here, once; the on-disk cache is used
     unless ``credentials_cache`` is off."""
     base = transport or TransportSettings()
-    sts_http = _lazy(lambda: Urllib3Transport(replace(base, read_timeout=15.0, connect_timeout=5.0)))
+    sts_http = _lazy(lambda: new_transport(replace(base, read_timeout=15.0, connect_timeout=5.0)))
     timeout = _metadata_timeout(runtime.env)
     # Link-local endpoints are never reached through a proxy.
-    metadata_http = _lazy(lambda: Urllib3Transport(replace(
+    metadata_http = _lazy(lambda: new_transport(replace(
         base, read_timeout=timeout, connect_timeout=timeout, proxy_host="", proxy_from_env=False)))
     ctx = ProviderContext(
         runtime=runtime,

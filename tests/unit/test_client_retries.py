@@ -21,8 +21,9 @@ from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client, multipart_etag
 from S3.s3.errors import S3Error
 from S3.transport.errors import ConnectionFailed
-from S3.transport.http import TransportSettings, Urllib3Transport
+from S3.transport.http import TransportSettings
 from S3.transport.retry import RetryPolicy
+from S3.transport.wire import WireTransport
 
 BUCKETS = (b'<?xml version="1.0"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
            b"<Buckets><Bucket><Name>one</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate></Bucket>"
@@ -88,7 +89,7 @@ def make_client(host: str, provider, sleeps: list[float], *, retries: int = 5) -
     runtime = Runtime(env={}, sleep=sleeps.append, random=lambda: 0.5)
     return S3Client(
         endpoint=Endpoint(host, host, use_https=False),
-        transport=Urllib3Transport(TransportSettings(read_timeout=5, connect_timeout=2)),
+        transport=WireTransport(TransportSettings(read_timeout=5, connect_timeout=2)),
         credentials=RefreshingCredentials(provider),
         settings=ClientSettings(max_retries=retries),
         runtime=runtime,

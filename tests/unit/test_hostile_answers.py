@@ -15,7 +15,9 @@ from S3.s3 import xml
 from S3.s3.errors import S3Error
 from S3.transfer.chunking import MIB, part_size
 from S3.transport.errors import ConnectionFailed, NameNotResolved, RequestTimedOut, TlsError
-from S3.transport.http import read_at_most, translate
+from S3.transport.http import ConnectTimedOut, read_at_most, translate
+from S3.transport.proxied import translate_urllib3
+from S3.transport.wire import WireError
 from tests.hostile_server import BOMB, HTML, XXE
 
 
@@ -84,7 +86,7 @@ def test_read_at_most_stops_reading() -> None:
 
 def test_name_resolution_failure_is_one_line_and_not_retried() -> None:
     cause = urllib3.exceptions.NameResolutionError("nohost.invalid", None, socket.gaierror(-2, "Name or service not known"))  # type: ignore[arg-type]
-    error = translate(cause, "http://nohost.invalid:8080/b/k")  # what urllib3 raises with retries=False
+    error = translate_urllib3(cause, "http://nohost.invalid:8080/b/k")  # what urllib3 raises with retries=False
     assert isinstance(error, NameNotResolved)
     assert str(error) == "Could not resolve host 'nohost.invalid': check host_base / --host"
     assert not error.retryable
@@ -121,7 +123,7 @@ def test_unresolvable_proxy_is_named_as_the_proxy() -> None:
 
     cause = urllib3.exceptions.NameResolutionError("proxy.invalid", Conn(), socket.gaierror(-2, "unknown"))  # type: ignore[arg-type]
     failed = urllib3.exceptions.ProxyError("Unable to connect to proxy", cause)
-    error = translate(failed, "https://s3.example.com/b/k")
+    error = translate_urllib3(failed, "https://s3.example.com/b/k")
     assert str(error) == "Could not resolve proxy host 'proxy.invalid': check proxy_host / HTTPS_PROXY"
 
 
@@ -150,12 +152,29 @@ def test_bucket_list_with_a_bad_date_is_a_malformed_answer() -> None:
     ],
 )
 def test_urllib3_failures_become_our_transport_errors(failed: Exception, kind: type, text: str) -> None:
-    error = translate(failed, "http://127.0.0.1:1/b/k")
+    error = translate_urllib3(failed, "http://127.0.0.1:1/b/k")
     assert type(error) is kind and text in str(error)
 
 
 def test_refused_connection_is_exit_111() -> None:
     cause = urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection")  # type: ignore[arg-type]
     cause.__cause__ = ConnectionRefusedError(111, "Connection refused")
-    error = translate(cause, "http://127.0.0.1:1/b/k")
+    error = translate_urllib3(cause, "http://127.0.0.1:1/b/k")
     assert isinstance(error, ConnectionFailed) and error.refused and not isinstance(error, RequestTimedOut)
+
+
+@pytest.mark.parametrize(
+    ("failed", "kind", "text"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), NameNotResolved, "Could not resolve host '127.0.0.1'"),
+        (ConnectTimedOut("no connection within 2s"), RequestTimedOut, "timed out (ConnectTimeout)"),
+        (TimeoutError("timed out"), RequestTimedOut, "timed out (ReadTimeout)"),
+        (ConnectionRefusedError(111, "Connection refused"), ConnectionFailed, "Connection refused by"),
+        (ConnectionResetError(104, "Connection reset by peer"), ConnectionFailed, "failed: [Errno 104] Connection reset"),
+        (WireError("the answer ended after 1 of 2 bytes"), ConnectionFailed, "failed: the answer ended after 1 of 2"),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), TlsError, "TLS problem"),
+    ],
+)
+def test_what_our_connections_raise_becomes_our_transport_errors(failed: Exception, kind: type, text: str) -> None:
+    error = translate(failed, "http://127.0.0.1:1/b/k")
+    assert type(error) is kind and text in str(error)

@@ -25,7 +25,7 @@ from S3.output import log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.s3.xml import MalformedAnswer, parse_xml
-from S3.transport.http import Urllib3Transport
+from S3.transport.http import new_transport
 
 MAX_PATHS = 999  # what s3cmd 2.4.0 sends in one invalidation; more is refused, as it does
 DISABLE_POLL_SECONDS = 10.0
@@ -53,7 +53,7 @@ def parse_cf_uri(text: str) -> CfUri | None:
 @contextmanager
 def cloudfront_client(ctx: Context) -> Iterator[CloudFrontClient]:
     """A client for one command, on its own connection pool, with the run's credentials."""
-    transport = Urllib3Transport(ctx.transport_settings())
+    transport = new_transport(ctx.transport_settings())
     try:
         yield CloudFrontClient(endpoint=endpoint_url(ctx.settings.cloudfront_host, use_https=ctx.settings.use_https),
                                transport=transport, credentials=ctx.credentials(), runtime=ctx.runtime,
