@@ -20,11 +20,14 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_by_lower",)
 
     def __init__(self, pairs: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> None:
-        by_lower: dict[str, tuple[str, str]] = {}
-        for name, value in pairs.items() if isinstance(pairs, Mapping) else pairs:
-            lower = name.lower()
-            seen = by_lower.get(lower)
-            by_lower[lower] = (name, value) if seen is None else (seen[0], f"{seen[1]}, {value}")
+        items = list(pairs.items() if isinstance(pairs, Mapping) else pairs)
+        by_lower = {name.lower(): (name, value) for name, value in items}
+        if len(by_lower) < len(items):  # a name sent twice (rare): join its values in order
+            by_lower = {}
+            for name, value in items:
+                lower = name.lower()
+                seen = by_lower.get(lower)
+                by_lower[lower] = (name, value) if seen is None else (seen[0], f"{seen[1]}, {value}")
         self._by_lower = by_lower
 
     def __getitem__(self, name: str) -> str:

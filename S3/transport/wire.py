@@ -403,46 +403,57 @@ def _read_head(rfile: IO[bytes]) -> tuple[int, str, str, list[tuple[str, str]]]:
     """Status, reason, HTTP version and header pairs of the final answer (1xx skipped)."""
     first = True
     while True:
-        line = rfile.readline(MAX_LINE + 1)
-        if not line:
-            if first:
-                raise _NoAnswer("the server closed the connection without answering")
-            raise WireError("the connection ended after an interim answer")
+        text = _head_text(rfile, first=first)
         first = False
-        version, status, reason = _status_line(line)
-        pairs = _header_lines(rfile)
+        if "\n " in text or "\n\t" in text:  # obsolete folded lines continue the value above
+            text = _FOLD.sub(" ", text)
+        lines = text.split("\n")
+        if len(lines) > MAX_HEADERS + 1:
+            raise WireError(f"the answer has more than {MAX_HEADERS} headers")
+        version, status, reason = _status_line(lines[0])
         if 100 <= status < 200 and status != 101:
             continue
-        return status, reason, version, pairs
+        return status, reason, version, _header_pairs(lines)
 
 
-def _status_line(line: bytes) -> tuple[str, int, str]:
-    if len(line) > MAX_LINE:
-        raise WireError("the answer's status line is longer than 64 KiB")
-    parts = line.rstrip(b"\r\n").split(None, 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
-        raise WireError(f"not an HTTP/1.1 answer: {line[:80]!r}")
-    reason = parts[2].decode("latin-1") if len(parts) > 2 else ""
-    return parts[0].decode("latin-1"), int(parts[1]), reason
+def _head_text(rfile: IO[bytes], *, first: bool) -> str:
+    """The status line and headers, up to the blank line that ends them (not included).
 
-
-def _header_lines(rfile: IO[bytes]) -> list[tuple[str, str]]:
-    """The header lines up to the blank one, as (name, value); a line that is no ``name: value``
-    is passed over, and an obsolete folded line continues the value above it."""
+    An answer's head nearly always arrives whole in one read: then it is taken from the buffer
+    in one piece. Otherwise it is read line by line, within the line and header caps."""
+    buffered = rfile.peek(READ_BUFFER)  # type: ignore[attr-defined]
+    end = buffered.find(b"\r\n\r\n")
+    if end >= 0:
+        return rfile.read(end + 4)[:end].decode("latin-1")
     lines: list[bytes] = []
     readline = rfile.readline
-    while (line := readline(MAX_LINE + 1)) not in (b"\r\n", b"\n"):
+    while (line := readline(MAX_LINE + 1)) not in (b"\r\n", b"\n") or not lines:
         if not line.endswith(b"\n"):
-            raise WireError("an answer header line is longer than 64 KiB" if len(line) > MAX_LINE else
-                            "the connection ended inside the answer's headers")
-        if len(lines) >= MAX_HEADERS:
+            if len(line) > MAX_LINE:
+                raise WireError("a line of the answer's head is longer than 64 KiB")
+            if not line and not lines:
+                raise _NoAnswer("the server closed the connection without answering") if first else WireError(
+                    "the connection ended after an interim answer")
+            raise WireError("the connection ended inside the answer's headers")
+        if len(lines) > MAX_HEADERS:
             raise WireError(f"the answer has more than {MAX_HEADERS} headers")
         lines.append(line)
-    text = b"".join(lines).decode("latin-1")
-    if "\n " in text or "\n\t" in text:
-        text = _FOLD.sub(" ", text)
+    return b"".join(lines).decode("latin-1").rstrip("\r\n")
+
+
+def _status_line(line: str) -> tuple[str, int, str]:
+    parts = line.rstrip("\r").split(None, 2)
+    if (len(parts) < 2 or not parts[0].startswith("HTTP/1.") or len(parts[1]) != 3 or not parts[1].isascii()
+            or not parts[1].isdigit()):
+        raise WireError(f"not an HTTP/1.1 answer: {line[:80]!r}")
+    return parts[0], int(parts[1]), parts[2].strip() if len(parts) > 2 else ""
+
+
+def _header_pairs(lines: list[str]) -> list[tuple[str, str]]:
+    """(name, value) of every header line after the status line; a line that is no ``name: value``
+    is passed over."""
     pairs = []
-    for line in text.split("\n"):
+    for line in lines[1:]:
         name, colon, value = line.partition(":")
         if colon and name and name[0] not in " \t" and name[-1] not in " \t":
             pairs.append((name, value.strip(" \t\r")))
@@ -519,7 +530,7 @@ class _WireBody:
                 raise WireError(f"a malformed chunk in the answer: {line[:40]!r}")
             self._left = int(size_text, 16)
             if self._left == 0:
-                _header_lines(rfile)  # trailers, unused
+                _skip_trailers(rfile)
                 self._done = True
                 return b""
         data = rfile.read(min(size, self._left))
@@ -534,3 +545,14 @@ class _WireBody:
         conn, self._conn = self._conn, None
         if conn is not None:
             self._transport._release(self._origin, conn, reusable=complete and self._done and self._reusable)
+
+
+def _skip_trailers(rfile: IO[bytes]) -> None:
+    """Past the trailer lines after the last chunk (unused) and the blank line that ends them."""
+    for _ in range(MAX_HEADERS + 1):
+        line = rfile.readline(MAX_LINE + 1)
+        if line in (b"\r\n", b"\n"):
+            return
+        if not line.endswith(b"\n"):
+            raise WireError("the connection ended inside the answer's trailers")
+    raise WireError(f"the answer has more than {MAX_HEADERS} trailers")
