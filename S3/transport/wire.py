@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 MAX_LINE = 64 * 1024  # a status, header or chunk-size line longer than this is no S3 answer
 MAX_HEADERS = 200
+MAX_INTERIM = 20  # 1xx answers before the final one; a server that sends them forever is broken
 SEND_BLOCK = 256 * 1024
 READ_BUFFER = 64 * 1024
 _JOIN_LIMIT = 64 * 1024  # a body up to this size leaves in the same send as the request head
@@ -401,10 +402,8 @@ def _unusable(url: str, why: str) -> ConnectionFailed:
 
 def _read_head(rfile: IO[bytes]) -> tuple[int, str, str, list[tuple[str, str]]]:
     """Status, reason, HTTP version and header pairs of the final answer (1xx skipped)."""
-    first = True
-    while True:
-        text = _head_text(rfile, first=first)
-        first = False
+    for interim in range(MAX_INTERIM + 1):
+        text = _head_text(rfile, first=interim == 0)
         if "\n " in text or "\n\t" in text:  # obsolete folded lines continue the value above
             text = _FOLD.sub(" ", text)
         lines = text.split("\n")
@@ -414,6 +413,7 @@ def _read_head(rfile: IO[bytes]) -> tuple[int, str, str, list[tuple[str, str]]]:
         if 100 <= status < 200 and status != 101:
             continue
         return status, reason, version, _header_pairs(lines)
+    raise WireError(f"more than {MAX_INTERIM} interim (1xx) answers and no final one")
 
 
 def _head_text(rfile: IO[bytes], *, first: bool) -> str:

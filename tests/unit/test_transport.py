@@ -192,6 +192,8 @@ def test_headers_are_case_insensitive_joined_and_unfolded(raw: RawServer) -> Non
         (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", "longer than it said"),
         (b"HTTP/1.1 200 OK\r\nContent-Le", "ended inside the answer's headers"),
         (b"", "closed the connection without answering"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" * 21 + answer(), "more than 20 interim"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n", "ended after an interim answer"),
     ],
 )
 def test_a_broken_answer_is_a_failed_connection_that_says_why(raw: RawServer, sent: bytes, complaint: str) -> None:
