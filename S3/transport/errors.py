@@ -60,3 +60,11 @@ class TlsError(TransportError):
 
     exit_code = ExitCodes.EX_ACCESSDENIED
     retryable = False
+
+
+class UnsendableRequest(TransportError):
+    """A header or request target that HTTP cannot carry (a line break, a control character; a
+    space or non-ASCII character in the target): refused before anything is sent, never retried."""
+
+    exit_code = ExitCodes.EX_USAGE
+    retryable = False

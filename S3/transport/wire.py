@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from S3.transport.errors import ConnectionFailed
+from S3.transport.errors import ConnectionFailed, UnsendableRequest
 from S3.transport.headers import Headers, parse_size
 from S3.transport.http import (
     USER_AGENT,
@@ -217,7 +217,12 @@ class WireTransport:
         origin_url, target = split_url(url)
         origin, proxy = self._route(origin_url)
         if proxy:
-            sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **headers}
+            check_sendable(method, target, headers)
+            # http.client writes header values as Latin-1: handed the UTF-8 bytes as Latin-1 text,
+            # it sends the UTF-8 that was signed, as our own connections do
+            sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
+                    **{name: value if value.isascii() else value.encode("utf-8").decode("latin-1")
+                       for name, value in headers.items()}}
             if not self.settings.pooling:
                 sent["Connection"] = "close"
             return self._via_proxy().send(method, url, proxy=proxy, headers=sent, body=body, stream=stream)
@@ -302,19 +307,13 @@ class WireTransport:
 def _request(method: str, target: str, netloc: str, defaults: str, headers: Mapping[str, str],
              body: Body) -> tuple[bytes, bytes | IO[bytes] | None, int | None]:
     """The request head as bytes, the body to send after it, and its length (None: chunked)."""
-    if not target.isascii() or _BAD_TARGET.search(target) or not _TOKEN.fullmatch(method):
-        raise ValueError(f"cannot send {method} {target!r}: a control character, space or non-ASCII "
-                         "character in the request line")
+    check_sendable(method, target, headers)
     lines = [f"{method} {target} HTTP/1.1\r\n"]
     given = {name.lower() for name in headers}
     if "host" not in given:
         lines.append(f"Host: {netloc}\r\n")
     lines.append(defaults)
-    for name, value in headers.items():
-        value = str(value)
-        if not _TOKEN.fullmatch(name) or _BAD_VALUE.search(value):
-            raise ValueError(f"cannot send the header {name!r}: a line break or control character in it")
-        lines.append(f"{name}: {value}\r\n")
+    lines.extend(f"{name}: {value}\r\n" for name, value in headers.items())
     length: int | None = None
     if "content-length" in given:
         length = parse_size(next(v for k, v in headers.items() if k.lower() == "content-length"))
@@ -328,10 +327,25 @@ def _request(method: str, target: str, netloc: str, defaults: str, headers: Mapp
         length = _remaining(body)
         lines.append("Transfer-Encoding: chunked\r\n" if length is None else f"Content-Length: {length}\r\n")
     lines.append("\r\n")
-    head = "".join(lines).encode("latin-1")
+    # UTF-8, the bytes SigV4 signed (and what s3cmd 2.4.0 sends): S3 stores a non-ASCII metadata value
+    # and answers it RFC 2047-encoded
+    head = "".join(lines).encode("utf-8")
     if isinstance(body, bytes) and len(body) <= _JOIN_LIMIT:
         return head + body, None, 0
     return head, body, length
+
+
+def check_sendable(method: str, target: str, headers: Mapping[str, str]) -> None:
+    """Refuse, before anything is sent, a request line or header that HTTP/1.1 cannot carry: a line
+    break would end the header early (and let a value inject headers of its own). A header value
+    that is not ASCII goes as UTF-8."""
+    if not target.isascii() or _BAD_TARGET.search(target) or not _TOKEN.fullmatch(method):
+        raise UnsendableRequest(f"Cannot send {method} {origin_of(target)!r}: a space, control character or "
+                                "non-ASCII character in the request line")
+    for name, value in headers.items():
+        if not _TOKEN.fullmatch(name) or _BAD_VALUE.search(value):
+            raise UnsendableRequest(f"Cannot send the header {name!r}: a line break or control character in it; "
+                                    "check --add-header and the metadata given")
 
 
 def _remaining(body: IO[bytes]) -> int | None:

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from S3.transport.errors import ConnectionFailed, RequestTimedOut
+from S3 import ExitCodes
+from S3.transport.errors import ConnectionFailed, RequestTimedOut, UnsendableRequest
 from S3.transport.http import ERROR_BODY_LIMIT, TransportSettings
 from S3.transport.wire import WireTransport
 from tests.raw_http import RawServer, Step, answer
@@ -292,13 +293,22 @@ def test_a_stream_of_unknown_length_goes_chunked(raw: RawServer) -> None:
 
 @pytest.mark.parametrize(("target", "headers"), [
     ("/b/k with space", {}), ("/b/k\r\nX-Injected: 1", {}), ("/b/k", {"X-Meta": "v\r\nX-Injected: 1"}),
-    ("/b/k", {"Bad Name": "v"}), ("/b/kä", {}),
+    ("/b/k", {"X-Meta": "v\nX-Injected: 1"}), ("/b/k", {"X-Meta": "nul\x00"}), ("/b/k", {"Bad Name": "v"}),
+    ("/b/kä", {}),
 ])
-def test_a_line_break_or_control_character_is_refused_before_sending(raw: RawServer, target: str,
-                                                                     headers: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="cannot send"):
-        quick().send("GET", raw.url + target, headers=headers)
+@pytest.mark.parametrize("proxy", [False, True])
+def test_what_http_cannot_carry_is_refused_before_sending(raw: RawServer, target: str, headers: dict[str, str],
+                                                          proxy: bool) -> None:
+    transport = quick(proxy_host="127.0.0.1", proxy_port=raw.port) if proxy else quick()
+    with pytest.raises(UnsendableRequest, match="Cannot send") as caught:
+        transport.send("GET", raw.url + target, headers=headers)
+    assert not caught.value.retryable and caught.value.exit_code == ExitCodes.EX_USAGE
     assert raw.requests == []
+
+
+def test_non_ascii_header_values_go_as_the_utf_8_that_was_signed(raw: RawServer) -> None:
+    quick().send("GET", raw.url + "/b/k", headers={"X-Meta": "café €"})
+    assert "\r\nX-Meta: café €\r\n".encode() in raw.requests[0].head
 
 
 def test_without_pooling_every_request_has_its_own_connection(raw: RawServer) -> None:
@@ -312,3 +322,11 @@ def test_an_address_that_is_no_address_is_not_retried() -> None:
     with pytest.raises(ConnectionFailed, match="check host_base") as caught:
         quick().send("GET", "http://127.0.0.1:99999/b/k", headers={})
     assert not caught.value.retryable
+
+
+def test_through_a_proxy_the_target_is_the_exact_url_and_non_ascii_goes_as_utf_8(raw: RawServer) -> None:
+    transport = quick(proxy_host="127.0.0.1", proxy_port=raw.port)
+    answered = transport.send("GET", "http://s3.example.invalid/b/p/../k", headers={"X-Meta": "café €"})
+    head = raw.requests[0].head
+    assert answered.status == 200 and head.startswith(b"GET http://s3.example.invalid/b/p/../k HTTP/1.1\r\n")
+    assert "\r\nX-Meta: café €\r\n".encode() in head
