@@ -23,7 +23,6 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import formatdate
 
 from S3.credentials.refreshing import RefreshingCredentials
 from S3.errors import ParameterError, TransferError
@@ -123,6 +122,8 @@ class S3Client:
         if self.settings.requester_pays:
             base["x-amz-request-payer"] = "requester"
         if self.settings.signature_v2:
+            from email.utils import formatdate  # SigV2 only (~4 ms of imports)
+
             resource = sigv2.canonical_resource(loc.canonical_uri, query, bucket_in_host=loc.bucket_in_host)
             signed = sigv2.sign_headers(
                 method=method, headers=base, resource=resource, keys=keys,

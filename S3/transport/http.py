@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import ssl
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from S3.output.log import redact_headers, redact_url
@@ -29,6 +29,9 @@ from S3.transport.errors import (
     TlsError,
     TransportError,
 )
+
+if TYPE_CHECKING:
+    import ssl  # loaded by the first https:// request (or by urllib3): a run over plain HTTP never needs it
 
 Body = bytes | IO[bytes] | None
 # What we hold in memory of an answer. An S3 <Error> is well under 1 KiB: 64 KiB of an
@@ -60,6 +63,8 @@ class TransportSettings:
 def tls_context(settings: TransportSettings) -> ssl.SSLContext:
     """One SSL context for the run (loading the CA store takes milliseconds): the CA bundle, the
     certificate and host name checks, and the client certificate that ``settings`` ask for."""
+    import ssl
+
     env_ca = next((os.environ[n] for n in CA_BUNDLE_VARS if os.environ.get(n)), "")
     context = ssl.create_default_context(cafile=(settings.ca_certs_file or env_ca) or None)
     if not settings.check_ssl_certificate:
@@ -166,7 +171,8 @@ class ConnectTimedOut(TimeoutError):
 def translate(failed: BaseException, url: str) -> TransportError:
     """Socket, TLS and HTTP exceptions → our transport errors (the only place this happens).
     ``url`` is the request's scheme, host and path."""
-    if _find(failed, ssl.SSLError, ssl.CertificateError):
+    ssl = sys.modules.get("ssl")  # not loaded: no TLS was attempted, so no TLS failure to find
+    if ssl is not None and _find(failed, ssl.SSLError, ssl.CertificateError):
         return TlsError(
             f"TLS problem talking to {url}: {_tls_reason(failed)}. Give the CA with --ca-certs (ca_certs_file, "
             "AWS_CA_BUNDLE), or --no-check-hostname / --no-check-certificate for a test endpoint",
@@ -212,6 +218,8 @@ def host_of(url: str) -> str:
 
 def _tls_reason(failed: BaseException) -> str:
     """The innermost certificate complaint, not a library's wrapping of it."""
+    import ssl
+
     verify = _find(failed, ssl.SSLCertVerificationError)
     if verify is not None:
         return getattr(verify, "verify_message", None) or str(verify)

@@ -20,10 +20,10 @@ Reads: ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` (once per
 
 from __future__ import annotations
 
+import os
 import re
 import select
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -48,6 +48,8 @@ from S3.transport.http import (
 )
 
 if TYPE_CHECKING:
+    import ssl  # loaded by the first https:// connection: a run over plain HTTP never needs it
+
     from S3.transport.proxied import ProxiedTransport
 
 MAX_LINE = 64 * 1024  # a status, header or chunk-size line longer than this is no S3 answer
@@ -181,9 +183,9 @@ class WireTransport:
         settings = self.settings
         if settings.proxy_host:
             return f"http://{settings.proxy_host}:{settings.proxy_port}"
-        if not settings.proxy_from_env:
+        if not settings.proxy_from_env or not _proxy_variables():
             return ""
-        import urllib.request  # only when a proxy may come from the environment
+        import urllib.request  # only when a proxy may come from the environment (with http.client, ~5 ms)
 
         if self._env_proxies is None:
             self._env_proxies = urllib.request.getproxies_environment()
@@ -227,6 +229,8 @@ class WireTransport:
                 sent["Connection"] = "close"
             return self._via_proxy().send(method, url, proxy=proxy, headers=sent, body=body, stream=stream)
         if origin.scheme == "https":
+            import ssl
+
             try:
                 self._tls()
             except ssl.SSLError as failed:  # a client certificate that does not load: never retried
@@ -404,6 +408,11 @@ def _rewind(body: Body, start: int | None) -> bool:
 
 def _died_idle(failed: BaseException) -> bool:
     return isinstance(failed, _NoAnswer | ConnectionResetError | BrokenPipeError | ConnectionAbortedError)
+
+
+def _proxy_variables() -> bool:
+    """Whether the environment names a proxy at all (``https_proxy``, ``HTTP_PROXY``, ``all_proxy`` …)."""
+    return any(name.lower().endswith("_proxy") and name.lower() != "no_proxy" for name in os.environ)
 
 
 def _unusable(url: str, why: str) -> ConnectionFailed:

@@ -11,15 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.raw_http import RawServer, Step, answer
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("urllib3", "ssl", "requests", "magic", "ctypes", "dateutil", "S3.transport.http", "S3.Config")
 
 
-def loaded_after(code: str) -> set[str]:
+def loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     probe = f"import io, json, sys, contextlib\nwith contextlib.redirect_stdout(io.StringIO()):\n    {code}\n" \
             "print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60).stdout
+                         env={**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}, timeout=60).stdout
     return set(json.loads(out.splitlines()[-1]))
 
 
@@ -36,3 +38,25 @@ def test_a_command_lookup_imports_only_its_module(command: str, module: str) -> 
     command_modules = {f"S3.cli.commands.{name}" for name, _ in _TABLE.values()}
     assert loaded & command_modules == {f"S3.cli.commands.{module}"}  # shared helpers (common, …) may load
     assert "magic" not in loaded and "dateutil" not in loaded
+
+
+LISTING = (b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bkt</Name><IsTruncated>false</IsTruncated>'
+           b"<Contents><Key>k</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>\"e\"</ETag>"
+           b"<Size>1</Size></Contents></ListBucketResult>")
+
+
+def test_ls_over_plain_http_loads_no_tls_proxy_or_mail_modules(tmp_path: Path) -> None:
+    """TLS (~5 ms), urllib.request with http.client (~5 ms, for proxy variables that are not set) and
+    email.utils (~4 ms, for SigV2's date) load only when a run needs them."""
+    server = RawServer(script=[Step(answer("200 OK", LISTING, "Content-Type: application/xml"))])
+    config = tmp_path / "s3cfg"
+    config.write_text("[default]\naccess_key = AKIDEXAMPLE\nsecret_key = secretexample\n"
+                      f"host_base = 127.0.0.1:{server.port}\nhost_bucket = 127.0.0.1:{server.port}\nuse_https = False\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.lower().endswith("_proxy")}
+    try:
+        loaded = loaded_after(f"from S3.cli.main import raw_main; assert raw_main(['-c', {str(config)!r}, 'ls', "
+                              "'s3://bkt']) == 0", env={**env, "HOME": str(tmp_path)})
+    finally:
+        server.stop()
+    assert server.requests, "ls never reached the server"
+    assert not {"ssl", "urllib3", "urllib.request", "http.client", "email.utils"} & loaded
