@@ -78,3 +78,15 @@ def test_sync_down_and_across(run: S3cmdRunner, rclone: RcloneS3) -> None:
     assert _files(rclone.data / BUCKET / "e") == {"m": b"m", "n/o": b"no"}
     again = run("sync", f"s3://{BUCKET}/d/", "dn/")
     assert again.rc == 0 and again.stdout == "", again.output
+
+
+def test_del_r_of_several_batches_deletes_every_key_in_listing_order(run: S3cmdRunner, rclone: RcloneS3) -> None:
+    """2,345 keys: three DeleteObjects batches, sent while the listing goes on; the lines come in
+    listing order and nothing outside the prefix goes."""
+    names = [f"k{i:05d}" for i in range(2345)]
+    _tree(rclone.data / BUCKET / "many", {name: b"x" for name in names})
+    _tree(rclone.data / BUCKET, {"many-not/keep": b"keep", "other": b"o"})
+    result = run("del", "-r", f"s3://{BUCKET}/many/")
+    assert result.rc == 0, result.output
+    assert result.stdout.splitlines() == [f"delete: 's3://{BUCKET}/many/{name}'" for name in names]
+    assert _files(rclone.data / BUCKET) == {"many-not/keep": b"keep", "other": b"o"}

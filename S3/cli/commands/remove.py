@@ -13,6 +13,7 @@ from S3.output import log
 from S3.output.stats import Stats
 from S3.s3 import uri as s3uri
 from S3.s3.errors import exit_code_for
+from S3.transfer.parallel import run_in_order
 
 BATCH = 1000
 
@@ -64,13 +65,22 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
     score = ExitScoreboard()
     empty = True
     gone: list[int] = []
-    while batch := list(itertools.islice(listing, BATCH)):
-        empty = False
-        if ctx.settings.dry_run:
+    batches = iter(lambda: list(itertools.islice(listing, BATCH)), [])
+    if ctx.settings.dry_run:
+        for batch in batches:
+            empty = False
             for key in batch:
                 ctx.out(f"delete: '{uri.join(key)}'")
-            continue
-        deleted, errors = ctx.client().delete_objects(uri.bucket, batch)
+        batches = iter(())
+    client = ctx.client()
+    # A batch is deleted while the listing's next page is fetched (and, when the server lists faster
+    # than it deletes, beside other batches); lines and exit code come in listing order.
+    for _, outcome in run_in_order(batches, lambda keys: client.delete_objects(uri.bucket, keys),
+                                   workers=min(ctx.settings.parallel_transfers, 4)):
+        empty = False
+        if isinstance(outcome, Exception):
+            raise outcome
+        deleted, errors = outcome
         for key in deleted:
             ctx.out(f"delete: '{uri.join(key)}'")
             score.success()
