@@ -1,17 +1,21 @@
-"""Many transfers at once with results in the order they were asked for.
+"""Many transfers at once with results in the order they were asked for; a listing read ahead.
 
 Output lines (``[3 of 10]``) and exit codes stay exactly as a sequential run
 would give them, while up to ``workers`` small transfers are on the wire. Jobs
 marked ``inline`` (large multipart files that bring their own part-level
 parallelism) run in the calling thread once everything before them is done.
+``read_ahead`` fetches the next items of a slow iterable (a listing's pages) in a
+thread of its own while the caller works on the ones it has.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,3 +67,63 @@ def run_in_order(
         for _, future in pending:
             future.cancel()
         pool.shutdown(wait=not interrupted, cancel_futures=True)
+
+
+_END = object()
+_Slot = tuple[object, "BaseException | None"]
+
+
+class read_ahead(Generic[T]):  # noqa: N801  (used like the generator function it stands for)
+    """Iterate ``items`` while a thread fetches up to ``depth`` items ahead, from the moment this is
+    made: a listing's first page is on its way while the caller walks the local tree, its next page
+    while the caller compares this one. An exception of ``items`` is raised where its item would
+    have come; ``close()``, or dropping the iterator, stops the thread at its next item."""
+
+    def __init__(self, items: Iterable[T], *, depth: int = 1) -> None:
+        self._queue: queue.Queue[_Slot] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._done = False
+        # the thread holds the queue and the event, not this object: dropping it stops the thread
+        threading.Thread(target=_produce, args=(items, self._queue, self._stop), daemon=True,
+                         name="read-ahead").start()
+
+    def __iter__(self) -> Iterator[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        item, failed = self._queue.get()
+        if item is _END:
+            self.close()
+            if failed is not None:
+                raise failed
+            raise StopIteration
+        return item  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._done = True
+        self._stop.set()
+
+    def __del__(self) -> None:
+        self._stop.set()
+
+
+def _produce(items: Iterable[object], slots: queue.Queue[_Slot], stop: threading.Event) -> None:
+    def put(slot: _Slot) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(slot, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in items:
+            if not put((item, None)):
+                return
+    except BaseException as failed:  # handed to the consumer, in its thread
+        put((_END, failed))
+        return
+    put((_END, None))

@@ -45,6 +45,7 @@ from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch
 from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
 from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
+from S3.transfer.parallel import read_ahead
 from S3.transfer.upload import UploadPlan, read_local
 from S3.transport.headers import as_headers
 
@@ -512,8 +513,10 @@ def _folder_marker(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str]) -
 
 
 def _objects(ctx: Context, bucket: str, prefix: str) -> Iterator:  # type: ignore[type-arg]
-    for page in ctx.client().list_objects(bucket, prefix=prefix):
-        yield from page.objects
+    """The listing's objects; its pages are fetched one ahead from the start, while the local tree
+    is walked and the page before is compared (memory: two pages, whatever the number of keys)."""
+    pages = read_ahead(ctx.client().list_objects(bucket, prefix=prefix))
+    return (obj for page in pages for obj in page.objects)
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
