@@ -6,6 +6,7 @@ import configparser
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import uuid
@@ -18,6 +19,13 @@ import pytest
 from tests.servers import ADMIN_POLICY, S3_ON_ALLOWED_BUCKETS, Identity, MotoServer, create_role
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a run a test interrupts with SIGINT: a shell that starts the suite in the
+    background (``make test &``) hands its children SIGINT ignored, and Python then never raises
+    KeyboardInterrupt; the test is about our handling of Ctrl-C, not about how it was started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def s3cmd_executable() -> list[str]:

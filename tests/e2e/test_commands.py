@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, S3cmdRunner, new_runner, s3cmd_executable, write_config
+from tests.conftest import Result, S3cmdRunner, default_sigint, new_runner, s3cmd_executable, write_config
 from tests.servers import ForwardProxy, Identity, MotoServer
 
 pytestmark = pytest.mark.e2e
@@ -354,8 +354,8 @@ def test_interrupted_get_leaves_no_partial_file(s3cmd: S3cmdRunner, bucket: str,
     assert s3cmd("put", "slow.bin", f"s3://{bucket}/slow.bin").rc == 0
     big.unlink()
     args = ("--limit-rate=1m", "get", f"s3://{bucket}/slow.bin", "dest.bin")
-    proc = subprocess.Popen([*s3cmd_executable(), "-c", str(s3cmd.config), *args],
-                            env=s3cmd.base_env, cwd=s3cmd.home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*s3cmd_executable(), "-c", str(s3cmd.config), *args], env=s3cmd.base_env,
+                            cwd=s3cmd.home, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not list(Path(s3cmd.home).glob(".dest.bin.*")):
         time.sleep(0.05)

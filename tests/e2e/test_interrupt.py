@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_run_shows_no_secret, s3cmd_executable
+from tests.conftest import assert_run_shows_no_secret, default_sigint, s3cmd_executable
 from tests.trickle import TrickleServer
 
 SIZE = 64 * 1024 * 1024  # at the trickle's pace, minutes: the transfer is always running when signalled
@@ -48,7 +48,7 @@ def _start(tmp_path: Path, config: Path, *args: str) -> _Run:
     env.update({"HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true"})
     args = ("--no-progress", *args)
     proc = subprocess.Popen([*s3cmd_executable(), "-c", str(config), *args], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     return _Run(proc, args, env, config)
 
 
