@@ -2,7 +2,8 @@
 client's tests: broken framing, interim answers, dropped and idle-closed connections.
 
 Each request takes the next ``Step`` of the script: ``send`` (bytes, then the connection is
-closed if ``close``), ``drop`` (close without answering) or ``hang`` (answer nothing). What was
+closed if ``close``, or left silent if ``stall``), ``drop`` (close without answering) or ``hang``
+(answer nothing). What was
 asked is kept in ``requests``: connection number, head, body.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -19,6 +21,7 @@ class Step:
     close: bool = False
     drop: bool = False
     hang: bool = False
+    stall: bool = False  # after sending ``send``, neither more nor a close: a server that stopped mid-answer
     read_body: bool = True  # False: answer after the head, without reading the body
 
 
@@ -38,6 +41,8 @@ def answer(status: str = "200 OK", body: bytes = b"", *headers: str, length: boo
 class RawServer:
     script: list[Step] = field(default_factory=list)
     requests: list[Seen] = field(default_factory=list)
+    # answers by what was asked (the request head) instead of by arrival order, when set
+    responder: Callable[[bytes], Step] | None = None
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -71,7 +76,10 @@ class RawServer:
                         return
                     head += line
                 with self._lock:
-                    step = self.script.pop(0) if self.script else Step(answer())
+                    if self.responder is not None:
+                        step = self.responder(head)
+                    else:
+                        step = self.script.pop(0) if self.script else Step(answer())
                 body = self._body(reader, head) if step.read_body else b""
                 self.requests.append(Seen(number, head, body))
                 if step.hang:
@@ -80,6 +88,9 @@ class RawServer:
                 if step.drop:
                     return
                 conn.sendall(step.send)
+                if step.stall:
+                    threading.Event().wait(30)
+                    return
                 if step.close:
                     return
         except OSError:

@@ -227,6 +227,16 @@ Digest = _InlineDigest | _BackgroundDigest
 INLINE_DIGEST_LIMIT = 4 * CHUNK  # below this, hashing inline is cheaper than starting a thread
 
 
+def _bytes_in(answer: Response) -> tuple[int, int | None]:
+    """The first and last byte of the object that the answer's body holds: from its Content-Range,
+    else (0, None), the whole object (judged by Content-Range, not the status: some servers answer a
+    range with 200)."""
+    span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
+    if span is None or span.group(3) == "*":
+        return 0, None
+    return int(span.group(1)), int(span.group(2))
+
+
 def _object_size(answer: Response) -> int | None:
     """The whole object's size, from Content-Range (a ranged answer) or Content-Length."""
     span = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
@@ -291,14 +301,40 @@ def _stream(
         nonlocal position, answer
         if answer is None:
             answer = client.get_object(bucket, key, offset=position, end=end)
+        starts_at, last = _bytes_in(answer)
+        if starts_at != position:
+            # not the bytes asked for (a range ignored on a resume, or another range): writing them
+            # here would put them at the wrong offset
+            answer.close()
+            answer = None
+            wrong = TransferError(f"Download of s3://{bucket}/{key}: the server answered from byte {starts_at} "
+                                  f"when asked from byte {position}")
+            return Again(wrong, f"s3://{bucket}/{key} (answered from byte {starts_at}, asked from {position})")
+        if end is not None and last is not None and last > end:
+            # more than asked: the bytes past ``end`` belong to another range's place in the file
+            answer.close()
+            answer = None
+            wrong = TransferError(f"Download of s3://{bucket}/{key}: the server answered up to byte {last} "
+                                  f"when asked up to byte {end}")
+            return Again(wrong, f"s3://{bucket}/{key} (answered up to byte {last}, asked up to {end})")
+        total = _object_size(answer)
         length = header_size(answer.headers, "Content-Length")
         # a length that is no plain number (hostile or broken server): read to the end, check the MD5
         expected = position + length if length is not None else None
+        if end is not None and expected is not None and expected > end + 1:
+            expected = None  # a Content-Length past the range it states: the range's end bounds the read
         # a read buffer the size of the body when it is small: a 1 MiB one per 4 KiB object is an mmap,
         # page faults and a munmap each time
         read_size = CHUNK if expected is None else max(1, min(CHUNK, expected - position))
+        limit = end + 1 if end is not None else None
         try:
             for chunk in answer.iter_body(read_size):
+                if limit is not None and position + len(chunk) > limit:
+                    answer.close()
+                    answer = None
+                    wrong = TransferError(f"Download of s3://{bucket}/{key}: the answer runs past byte {end}, "
+                                          "the end of the range asked for")
+                    return Again(wrong, f"s3://{bucket}/{key} (answer past byte {end})")
                 fetch.limiter.consume(len(chunk))
                 out.write(chunk)
                 if digest is not None:
@@ -315,6 +351,12 @@ def _stream(
         if expected is not None and position < expected:
             short = TransferError(f"Download of s3://{bucket}/{key} ended early ({position} of {expected} bytes)")
             return Again(short, f"s3://{bucket}/{key} (ended early, at byte {position})")
+        if limit is not None and position < limit and (total is None or position < total):
+            # a whole answer, but short of the range asked for and of the object's end: the rest is
+            # fetched from where it stopped (left out, it would be a hole in the file)
+            short = TransferError(f"Download of s3://{bucket}/{key}: the server answered up to byte {position - 1} "
+                                  f"when asked up to byte {end}")
+            return Again(short, f"s3://{bucket}/{key} (a short range, at byte {position})")
         return position - start
 
     return run(attempt, policy=client.retry_policy(), pacer=client.runtime)
