@@ -297,44 +297,39 @@ def _stream(
     position = start
     answer = first
 
+    def refused(what: str) -> Again:
+        """The answer holds other bytes than asked for: nothing of it is written, it is asked again."""
+        nonlocal answer
+        if answer is not None:
+            answer.close()
+        answer = None
+        return Again(TransferError(f"Download of s3://{bucket}/{key}: {what}"), f"s3://{bucket}/{key} ({what})")
+
     def attempt(number: int) -> int | Again:
         nonlocal position, answer
         if answer is None:
             answer = client.get_object(bucket, key, offset=position, end=end)
+        # Every byte goes where it belongs in the object, or nowhere: an answer from another byte, or
+        # past the range asked for, would misplace bytes; one that stops short would leave a hole.
         starts_at, last = _bytes_in(answer)
         if starts_at != position:
-            # not the bytes asked for (a range ignored on a resume, or another range): writing them
-            # here would put them at the wrong offset
-            answer.close()
-            answer = None
-            wrong = TransferError(f"Download of s3://{bucket}/{key}: the server answered from byte {starts_at} "
-                                  f"when asked from byte {position}")
-            return Again(wrong, f"s3://{bucket}/{key} (answered from byte {starts_at}, asked from {position})")
+            return refused(f"the server answered from byte {starts_at} when asked from byte {position}")
         if end is not None and last is not None and last > end:
-            # more than asked: the bytes past ``end`` belong to another range's place in the file
-            answer.close()
-            answer = None
-            wrong = TransferError(f"Download of s3://{bucket}/{key}: the server answered up to byte {last} "
-                                  f"when asked up to byte {end}")
-            return Again(wrong, f"s3://{bucket}/{key} (answered up to byte {last}, asked up to {end})")
+            return refused(f"the server answered up to byte {last} when asked up to byte {end}")
         total = _object_size(answer)
+        stop = end + 1 if end is not None else total  # where this answer's bytes must end
+        if stop is not None and total is not None:
+            stop = min(stop, total)
         length = header_size(answer.headers, "Content-Length")
         # a length that is no plain number (hostile or broken server): read to the end, check the MD5
         expected = position + length if length is not None else None
-        if end is not None and expected is not None and expected > end + 1:
-            expected = None  # a Content-Length past the range it states: the range's end bounds the read
         # a read buffer the size of the body when it is small: a 1 MiB one per 4 KiB object is an mmap,
         # page faults and a munmap each time
         read_size = CHUNK if expected is None else max(1, min(CHUNK, expected - position))
-        limit = end + 1 if end is not None else None
         try:
             for chunk in answer.iter_body(read_size):
-                if limit is not None and position + len(chunk) > limit:
-                    answer.close()
-                    answer = None
-                    wrong = TransferError(f"Download of s3://{bucket}/{key}: the answer runs past byte {end}, "
-                                          "the end of the range asked for")
-                    return Again(wrong, f"s3://{bucket}/{key} (answer past byte {end})")
+                if stop is not None and position + len(chunk) > stop:
+                    return refused(f"the answer runs past byte {stop - 1}, the end of what was asked for")
                 fetch.limiter.consume(len(chunk))
                 out.write(chunk)
                 if digest is not None:
@@ -351,12 +346,10 @@ def _stream(
         if expected is not None and position < expected:
             short = TransferError(f"Download of s3://{bucket}/{key} ended early ({position} of {expected} bytes)")
             return Again(short, f"s3://{bucket}/{key} (ended early, at byte {position})")
-        if limit is not None and position < limit and (total is None or position < total):
-            # a whole answer, but short of the range asked for and of the object's end: the rest is
-            # fetched from where it stopped (left out, it would be a hole in the file)
-            short = TransferError(f"Download of s3://{bucket}/{key}: the server answered up to byte {position - 1} "
-                                  f"when asked up to byte {end}")
-            return Again(short, f"s3://{bucket}/{key} (a short range, at byte {position})")
+        if stop is not None and position < stop:
+            # a whole answer, short of what was asked: the rest is asked for from where it stopped
+            what = f"the server answered up to byte {position - 1} when asked up to byte {stop - 1}"
+            return Again(TransferError(f"Download of s3://{bucket}/{key}: {what}"), f"s3://{bucket}/{key} ({what})")
         return position - start
 
     return run(attempt, policy=client.retry_policy(), pacer=client.runtime)
