@@ -2,13 +2,14 @@
 
 Why our own: urllib3 and the ``http.client`` under it spent about 0.31 ms of CPU on each small
 GET (header objects, the ``email`` header parser, per-request URL and timeout bookkeeping);
-this client spends about 0.05 ms on the same exchange (``benchmarks/PROFILE.md``, fourth pass).
-A sync or ``get -r`` of many small files is bound by exactly that.
+this client spends about 0.10 ms on the same exchange, a bare socket loop 0.05 ms
+(``benchmarks/PROFILE.md``, fourth pass). A sync or ``get -r`` of many small files is bound by that.
 
 What it speaks: HTTP/1.1 with kept-alive connections, one pool of idle connections per origin;
 answers framed by Content-Length, chunked, or the end of the connection; interim 1xx answers
 skipped; no body after HEAD, 204 and 304. A request target or header that holds a line break or
-a control character is refused before anything is sent. An idle connection the server closed is
+a control character is refused before anything is sent; a non-ASCII header value goes as the
+UTF-8 that SigV4 signed. An idle connection the server closed is
 noticed before reuse, and a request that dies on a reused connection before any answer arrives
 is sent once more on a new one. Whatever goes wrong becomes a ``TransportError`` in
 ``S3.transport.http.translate``.
