@@ -30,14 +30,17 @@ def raw() -> Iterator[RawServer]:
 
 
 def get(raw: RawServer, tmp_path: Path, *, extra: str = "") -> Result:
+    return s3cmd(raw, tmp_path, "get", "s3://bkt/obj", str(tmp_path / "out"), extra=extra)
+
+
+def s3cmd(raw: RawServer, tmp_path: Path, *args: str, extra: str = "") -> Result:
     config = tmp_path / "s3cfg"
     host = f"127.0.0.1:{raw.port}"
     config.write_text("[default]\naccess_key = AKIDEXAMPLE\nsecret_key = secretexample\n"
                       f"host_base = {host}\nhost_bucket = {host}\nuse_https = False\nmax_retries = 1\n{extra}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "S3CMD_CONFIG"}
     env.update({"HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true"})
-    proc = subprocess.run([*s3cmd_executable(), "-c", str(config), "get", "s3://bkt/obj", str(tmp_path / "out")],
-                          env=env, capture_output=True, timeout=60)
+    proc = subprocess.run([*s3cmd_executable(), "-c", str(config), *args], env=env, capture_output=True, timeout=60)
     return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 
 
@@ -181,3 +184,16 @@ def test_a_range_answered_short_long_or_shifted_never_leaves_a_hole(raw: RawServ
     assert (tmp_path / "out").read_bytes() == PARTS and leftovers(tmp_path) == []
     if -1 in wrong:  # it went out (one range after the other, no range starts at 10 MiB: it may not)
         assert "Retrying failed request" in result.output  # and was noticed
+
+
+@pytest.mark.parametrize("value", ["b\rc", "b\nX-Injected: 1"])  # (a NUL cannot be passed in argv)
+def test_a_header_http_cannot_carry_is_one_error_and_nothing_sent(raw: RawServer, tmp_path: Path, value: str) -> None:
+    """Upstream retries it for 45 s and exits 2 (COMPATIBILITY.md); a line break would end the header
+    early, and let the value inject headers of its own."""
+    (tmp_path / "f.txt").write_bytes(b"data")
+    result = s3cmd(raw, tmp_path, "put", f"--add-header=x-amz-meta-a:{value}", str(tmp_path / "f.txt"), "s3://bkt/f")
+    errors = [line for line in result.output.splitlines() if line.startswith("ERROR:")]
+    assert errors == ["ERROR: Cannot send the header 'x-amz-meta-a': a line break or control character in it; "
+                      "check --add-header and the metadata given"], result.output
+    assert result.rc == ExitCodes.EX_USAGE and "Retrying" not in result.output
+    assert raw.requests == []
