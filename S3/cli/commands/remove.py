@@ -71,23 +71,23 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
             empty = False
             for key in batch:
                 ctx.out(f"delete: '{uri.join(key)}'")
-        batches = iter(())
-    client = ctx.client()
-    # A batch is deleted while the listing's next page is fetched (and, when the server lists faster
-    # than it deletes, beside other batches); lines and exit code come in listing order.
-    for _, outcome in run_in_order(batches, lambda keys: client.delete_objects(uri.bucket, keys),
-                                   workers=min(ctx.settings.parallel_transfers, 4)):
-        empty = False
-        if isinstance(outcome, Exception):
-            raise outcome
-        deleted, errors = outcome
-        for key in deleted:
-            ctx.out(f"delete: '{uri.join(key)}'")
-            score.success()
-            gone.append(sizes.pop(key, 0))
-        for key, code, message in errors:
-            log.error(f"delete: '{uri.join(key)}' failed: {code}: {message}")
-            score.failure(exit_code_for(403 if code == "AccessDenied" else 500, code))
+    else:
+        client = ctx.client()
+        # A batch is deleted while the listing's next page is fetched (and, when the server lists faster
+        # than it deletes, beside other batches); lines and exit code come in listing order.
+        for _, outcome in run_in_order(batches, lambda keys: client.delete_objects(uri.bucket, keys),
+                                       workers=min(ctx.settings.parallel_transfers, 4)):
+            empty = False
+            if isinstance(outcome, Exception):
+                raise outcome
+            deleted, errors = outcome
+            for key in deleted:
+                ctx.out(f"delete: '{uri.join(key)}'")
+                score.success()
+                gone.append(sizes.pop(key, 0))
+            for key, code, message in errors:
+                log.error(f"delete: '{uri.join(key)}' failed: {code}: {message}")
+                score.failure(exit_code_for(403 if code == "AccessDenied" else 500, code))
     if empty:
         log.warning("Remote list is empty.")  # as s3cmd: nothing matched, nothing deleted
     if gone and ctx.settings.stats:
