@@ -172,17 +172,17 @@ def translate(failed: BaseException, url: str) -> TransportError:
     """Socket, TLS and HTTP exceptions → our transport errors (the only place this happens).
     ``url`` is the request's scheme, host and path."""
     ssl = sys.modules.get("ssl")  # not loaded: no TLS was attempted, so no TLS failure to find
-    if ssl is not None and _find(failed, ssl.SSLError, ssl.CertificateError):
+    if ssl is not None and find_cause(failed, ssl.SSLError, ssl.CertificateError):
         return TlsError(
             f"TLS problem talking to {url}: {_tls_reason(failed)}. Give the CA with --ca-certs (ca_certs_file, "
             "AWS_CA_BUNDLE), or --no-check-hostname / --no-check-certificate for a test endpoint",
             url=url,
         )
-    if _find(failed, socket.gaierror) is not None:
+    if find_cause(failed, socket.gaierror) is not None:
         return NameNotResolved(host_of(url), url=url)
-    if _find(failed, ConnectionRefusedError) or "Connection refused" in str(failed):
+    if find_cause(failed, ConnectionRefusedError) or "Connection refused" in str(failed):
         return ConnectionFailed(f"Connection refused by {url}", url=url, refused=True)
-    timeout = _find(failed, TimeoutError)
+    timeout = find_cause(failed, TimeoutError)
     if timeout is not None:
         kind = "ConnectTimeout" if isinstance(timeout, ConnectTimedOut) else "ReadTimeout"
         return RequestTimedOut(f"Request to {url} timed out ({kind})", url=url)
@@ -192,10 +192,6 @@ def translate(failed: BaseException, url: str) -> TransportError:
 def find_cause(failed: BaseException, *kinds: type[BaseException]) -> BaseException | None:
     """The first exception of ``kinds`` in ``failed``'s chain: causes, contexts, and the
     exceptions a library carries as arguments (``ProtocolError("…", ConnectionResetError())``)."""
-    return _find(failed, *kinds)
-
-
-def _find(failed: BaseException, *kinds: type[BaseException]) -> BaseException | None:
     pending: list[object] = [failed]
     seen: set[int] = set()
     while pending and len(seen) < 50:
@@ -220,10 +216,10 @@ def _tls_reason(failed: BaseException) -> str:
     """The innermost certificate complaint, not a library's wrapping of it."""
     import ssl
 
-    verify = _find(failed, ssl.SSLCertVerificationError)
+    verify = find_cause(failed, ssl.SSLCertVerificationError)
     if verify is not None:
         return getattr(verify, "verify_message", None) or str(verify)
-    inner = _find(failed, ssl.CertificateError, ssl.SSLError)
+    inner = find_cause(failed, ssl.CertificateError, ssl.SSLError)
     return str(inner) if inner is not None else _short(str(failed))
 
 
