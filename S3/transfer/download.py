@@ -297,8 +297,9 @@ def _stream(
     position = start
     answer = first
 
-    def refused(what: str) -> Again:
-        """The answer holds other bytes than asked for: nothing of it is written, it is asked again."""
+    def ask_again(what: str) -> Again:
+        """The answer holds other bytes than asked for (nothing more of it is written), or fewer: what is
+        missing is asked for again."""
         nonlocal answer
         if answer is not None:
             answer.close()
@@ -313,9 +314,9 @@ def _stream(
         # past the range asked for, would misplace bytes; one that stops short would leave a hole.
         starts_at, last = _bytes_in(answer)
         if starts_at != position:
-            return refused(f"the server answered from byte {starts_at} when asked from byte {position}")
+            return ask_again(f"the server answered from byte {starts_at} when asked from byte {position}")
         if end is not None and last is not None and last > end:
-            return refused(f"the server answered up to byte {last} when asked up to byte {end}")
+            return ask_again(f"the server answered up to byte {last} when asked up to byte {end}")
         total = _object_size(answer)
         stop = end + 1 if end is not None else total  # where this answer's bytes must end
         if stop is not None and total is not None:
@@ -329,7 +330,7 @@ def _stream(
         try:
             for chunk in answer.iter_body(read_size):
                 if stop is not None and position + len(chunk) > stop:
-                    return refused(f"the answer runs past byte {stop - 1}, the end of what was asked for")
+                    return ask_again(f"the answer runs past byte {stop - 1}, the end of what was asked for")
                 fetch.limiter.consume(len(chunk))
                 out.write(chunk)
                 if digest is not None:
@@ -346,10 +347,8 @@ def _stream(
         if expected is not None and position < expected:
             short = TransferError(f"Download of s3://{bucket}/{key} ended early ({position} of {expected} bytes)")
             return Again(short, f"s3://{bucket}/{key} (ended early, at byte {position})")
-        if stop is not None and position < stop:
-            # a whole answer, short of what was asked: the rest is asked for from where it stopped
-            what = f"the server answered up to byte {position - 1} when asked up to byte {stop - 1}"
-            return Again(TransferError(f"Download of s3://{bucket}/{key}: {what}"), f"s3://{bucket}/{key} ({what})")
+        if stop is not None and position < stop:  # a whole answer, short of what was asked: from where it stopped
+            return ask_again(f"the server answered up to byte {position - 1} when asked up to byte {stop - 1}")
         return position - start
 
     return run(attempt, policy=client.retry_policy(), pacer=client.runtime)
