@@ -65,7 +65,7 @@ def read_token(ctx: ProviderContext, path: str, provider: str, *, setting: str) 
 
 def sts_client(ctx: ProviderContext, *, role_arn: str, region: str = "") -> StsClient:
     """The STS client for a role; ``AWS_MAX_ATTEMPTS`` (total attempts, default 5) bounds its retries."""
-    return client_for(region=region or ctx.region, http=ctx.sts_http(), runtime=ctx.runtime,
+    return client_for(region=region or ctx.sts_region(), http=ctx.sts_http(), runtime=ctx.runtime,
                       configured=ctx.sts_endpoint, role_arn=role_arn)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -69,6 +68,8 @@ class ProcessResult:
 
 
 def run_process(argv: Sequence[str], timeout: float, env: dict[str, str]) -> ProcessResult:
+    import subprocess  # only credential_process runs one: ~2 ms of start-up the others skip
+
     done = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
     return ProcessResult(done.returncode, done.stdout, done.stderr)
 
@@ -80,7 +81,10 @@ class ProviderContext:
     sts_http: Callable[[], HttpClient]
     # HTTP for link-local metadata endpoints (container, IMDS): never through a proxy.
     metadata_http: Callable[[], HttpClient]
-    region: str = ""
+    region: str = ""  # for STS, named outright (AWS_REGION, AWS_DEFAULT_REGION)
+    # for STS when none is named: asked only by a source that calls STS, since finding it reads
+    # the ~/.aws files (the profile's region), which a run with keys in .s3cfg never needs
+    region_fallback: Callable[[], str] = lambda: ""
     sts_endpoint: str = ""  # the sts_endpoint config key
     profile: str = ""  # --profile
     cache: CredentialCache | None = None
@@ -91,3 +95,6 @@ class ProviderContext:
     @property
     def env(self) -> Mapping[str, str]:
         return self.runtime.env
+
+    def sts_region(self) -> str:
+        return self.region or self.region_fallback()

@@ -17,23 +17,24 @@ then ``bucket_location`` when it names a real region.
 What the chain reads of the settings is a ``CredentialSettings`` (keys from ``.s3cfg``,
 ``bucket_location``, ``sts_endpoint``, ``credentials_cache``, ``--profile``), never the
 whole configuration.
+
+The sources past the environment (and STS, and the ``~/.aws`` parser) are imported when the
+chain first reaches them: most runs stop at keys from ``.s3cfg`` or the environment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import cache
 
+from S3.credentials.base import CredentialsProvider
 from S3.credentials.cache import CredentialCache, default_directory
 from S3.credentials.chain import ProviderChain
-from S3.credentials.container import ContainerProvider
 from S3.credentials.context import ProviderContext
 from S3.credentials.environment import EnvironmentProvider
-from S3.credentials.imds import ImdsProvider
-from S3.credentials.profile import ProfileProvider
 from S3.credentials.refreshing import RefreshingCredentials
 from S3.credentials.static import StaticProvider
-from S3.credentials.web_identity import WebIdentityProvider
 from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.settings.model import CredentialSettings
@@ -43,6 +44,44 @@ from S3.transport.http import HttpClient, TransportSettings, new_transport
 
 def env_region(env: Mapping[str, str]) -> str:
     return (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip()
+
+
+class _WhenReached:
+    """A source made (its module imported) the first time the chain asks it for credentials."""
+
+    def __init__(self, make: Callable[[], CredentialsProvider]) -> None:
+        self._make = cache(make)
+
+    @property
+    def name(self) -> str:
+        return self._make().name
+
+    def load(self) -> Credentials:
+        return self._make().load()
+
+
+def _profile(ctx: ProviderContext) -> CredentialsProvider:
+    from S3.credentials.profile import ProfileProvider
+
+    return ProfileProvider(ctx)
+
+
+def _web_identity(ctx: ProviderContext) -> CredentialsProvider:
+    from S3.credentials.web_identity import WebIdentityProvider
+
+    return WebIdentityProvider(ctx)
+
+
+def _container(ctx: ProviderContext) -> CredentialsProvider:
+    from S3.credentials.container import ContainerProvider
+
+    return ContainerProvider(ctx)
+
+
+def _imds(ctx: ProviderContext) -> CredentialsProvider:
+    from S3.credentials.imds import ImdsProvider
+
+    return ImdsProvider(ctx)
 
 
 def _lazy(factory: Callable[[], HttpClient]) -> Callable[[], HttpClient]:
@@ -91,10 +130,15 @@ def provider_context(
         profile=settings.profile,
         cache=default_cache(runtime) if settings.credentials_cache else None,
     )
-    if not ctx.region:
-        location = settings.bucket_location.strip()
-        ctx = replace(ctx, region=ProfileProvider(ctx).region() or (location if looks_like_region(location) else ""))
-    return ctx
+    location = settings.bucket_location.strip()
+
+    @cache
+    def fallback() -> str:
+        from S3.credentials.profile import ProfileProvider
+
+        return ProfileProvider(ctx).region() or (location if looks_like_region(location) else "")
+
+    return replace(ctx, region_fallback=fallback)
 
 
 def default_chain(*, ctx: ProviderContext, settings: CredentialSettings) -> ProviderChain:
@@ -115,10 +159,10 @@ def default_chain(*, ctx: ProviderContext, settings: CredentialSettings) -> Prov
                 session_token=settings.access_token,
             ),
             EnvironmentProvider(ctx.env),
-            ProfileProvider(ctx),
-            WebIdentityProvider(ctx),
-            ContainerProvider(ctx),
-            ImdsProvider(ctx),
+            _WhenReached(lambda: _profile(ctx)),
+            _WhenReached(lambda: _web_identity(ctx)),
+            _WhenReached(lambda: _container(ctx)),
+            _WhenReached(lambda: _imds(ctx)),
         ]
     )
 

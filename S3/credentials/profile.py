@@ -80,7 +80,7 @@ class ProfileProvider:
 
     def load(self) -> Credentials:
         chain = self._load_plan()
-        region = self.ctx.region or self.region()
+        region = self.ctx.sts_region() or self.region()
         creds = self._base(chain.base, region)
         for step in chain.roles:
             creds = self._assume(step, creds, region)

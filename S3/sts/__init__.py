@@ -2,9 +2,7 @@
 and GetCallerIdentity (SigV4), with retries and STS's own error code and message.
 
 Imports only the shared leaf ``S3.identity``, ``signing``, ``transport`` and ``runtime``:
-never ``S3.credentials``, which calls it."""
+never ``S3.credentials``, which calls it.
 
-from S3.sts.client import CallerIdentity, caller_identity
-from S3.sts.errors import StsError
-
-__all__ = ["CallerIdentity", "StsError", "caller_identity"]
+The package imports nothing itself: ``looks_like_region`` (endpoints) is asked on every run,
+the client only by runs that call STS."""

@@ -113,6 +113,6 @@ def test_scripts_provider_context_reads_the_config(tmp_path: Path) -> None:
                     "credentials_cache = False\n")
     runtime = Runtime(env={"HOME": str(tmp_path)})
     ctx = Config(str(path), env={}).provider_context(runtime=runtime, profile="dev")
-    assert (ctx.region, ctx.sts_endpoint, ctx.profile, ctx.cache) == ("eu-west-3", "https://sts.example", "dev", None)
+    assert (ctx.sts_region(), ctx.sts_endpoint, ctx.profile, ctx.cache) == ("eu-west-3", "https://sts.example", "dev", None)
     cached = Config(env={}).provider_context(runtime=runtime)
-    assert cached.cache is not None and cached.region == ""  # "US" names no STS region
+    assert cached.cache is not None and cached.sts_region() == ""  # "US" names no STS region

@@ -8,13 +8,13 @@ from datetime import timezone
 from S3 import ExitCodes
 from S3.cli.context import Context
 from S3.identity.model import mask
-from S3.sts import caller_identity
+from S3.sts.client import caller_identity
 
 
 def whoami(ctx: Context, args: list[str]) -> int:
     creds = ctx.credentials().snapshot()
     where = ctx.provider_context()
-    identity = caller_identity(creds, region=where.region, configured=where.sts_endpoint, http=where.sts_http(),
+    identity = caller_identity(creds, region=where.sts_region(), configured=where.sts_endpoint, http=where.sts_http(),
                                runtime=where.runtime)
     ctx.out(f"Account:    {identity.account}")
     ctx.out(f"ARN:        {identity.arn}")
