@@ -118,9 +118,10 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")
-    from S3.transfer.gpg import require_passphrase
+    if settings.encrypt:  # -e: refused before any request; without -e, gpg (and subprocess) stay unloaded
+        from S3.transfer.gpg import require_passphrase
 
-    require_passphrase(encrypt=settings.encrypt, passphrase=settings.gpg_passphrase)  # -e: refused before any request
+        require_passphrase(encrypt=settings.encrypt, passphrase=settings.gpg_passphrase)
     ctx = Context(runtime=runtime, settings=settings)
     try:
         return handler(ctx, params)

@@ -45,9 +45,10 @@ LISTING = (b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bkt</
            b"<Size>1</Size></Contents></ListBucketResult>")
 
 
-def test_ls_over_plain_http_loads_no_tls_proxy_or_mail_modules(tmp_path: Path) -> None:
-    """TLS (~5 ms), urllib.request with http.client (~5 ms, for proxy variables that are not set) and
-    email.utils (~4 ms, for SigV2's date) load only when a run needs them."""
+def test_ls_over_plain_http_loads_no_tls_proxy_mail_sts_or_gpg_modules(tmp_path: Path) -> None:
+    """TLS (~5 ms), urllib.request with http.client (~5 ms, for proxy variables that are not set),
+    email.utils (~4 ms, for SigV2's date), the credential sources past the keys in .s3cfg with STS
+    and the ~/.aws parser (~8 ms), gpg with subprocess and the idna codec load only when a run needs them."""
     server = RawServer(script=[Step(answer("200 OK", LISTING, "Content-Type: application/xml"))])
     config = tmp_path / "s3cfg"
     config.write_text("[default]\naccess_key = AKIDEXAMPLE\nsecret_key = secretexample\n"
@@ -60,3 +61,5 @@ def test_ls_over_plain_http_loads_no_tls_proxy_or_mail_modules(tmp_path: Path) -
         server.stop()
     assert server.requests, "ls never reached the server"
     assert not {"ssl", "urllib3", "urllib.request", "http.client", "email.utils"} & loaded
+    assert not {"S3.sts.client", "S3.credentials.profile", "S3.credentials.web_identity", "S3.credentials.container",
+                "S3.credentials.imds", "configparser", "S3.transfer.gpg", "subprocess", "encodings.idna"} & loaded
