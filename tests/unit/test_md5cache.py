@@ -23,8 +23,8 @@ def _entry(path: Path) -> LocalEntry:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every file the cache reads for its MD5."""
     seen: list[str] = []
-    real = md5cache.file_md5
-    monkeypatch.setattr(md5cache, "file_md5", lambda p: (seen.append(os.path.basename(p)), real(p))[1])
+    real = md5cache.read_md5
+    monkeypatch.setattr(md5cache, "read_md5", lambda p: (seen.append(os.path.basename(p)), real(p))[1])
     return seen
 
 
