@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from S3.output.formats import human_size
 from S3.settings.model import Settings
-from S3.transfer.upload import UploadPlan
+
+if TYPE_CHECKING:
+    from S3.transfer.upload import UploadPlan
 
 
 class Output(Protocol):

@@ -10,8 +10,6 @@ memory. Writes only its unnamed temporary file.
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -74,23 +72,35 @@ class Executor:
 
 class ActionSpool:
     """Records in the order added, pickled to an unnamed temporary file (ours, written by this
-    process and read back by it: never a file anyone else wrote)."""
+    process and read back by it: never a file anyone else wrote). The file, and pickle, come with
+    the first record: most spools of a no-op sync stay empty."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile()
+        self._file: IO[bytes] | None = None
         self.count = 0
 
     def __enter__(self) -> ActionSpool:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
     def add(self, record: object) -> None:
+        import pickle
+
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
         pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self.count += 1
 
     def __iter__(self) -> Iterator[Any]:
+        if self._file is None:
+            return
+        import pickle
+
         self._file.flush()
         self._file.seek(0)
         for _ in range(self.count):

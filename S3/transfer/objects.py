@@ -19,15 +19,20 @@ import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from S3 import ExitCodes
 from S3.errors import LocalFileError, S3cmdError
 from S3.s3 import attrs
-from S3.s3.client import S3Client
-from S3.transfer import gpg
-from S3.transfer.download import Fetch, download_to_file
-from S3.transfer.gpg import GpgSettings
-from S3.transfer.upload import LocalRead, UploadPlan, upload_file
+
+if TYPE_CHECKING:
+    from S3.s3.client import S3Client
+    from S3.transfer.download import Fetch
+    from S3.transfer.gpg import GpgSettings
+    from S3.transfer.upload import LocalRead, UploadPlan
+
+# upload, download and gpg are imported by the first upload or download: a run that only lists,
+# compares or deletes (a no-op sync, del -r) never loads them.
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ def upload_one(client: S3Client, path: str, plan: UploadPlan, *, local: LocalRea
                progress: Callable[[int], None] | None = None) -> Result:
     """Upload one file (multipart above the part size; an upload that fails is aborted); ``local``:
     what ``read_local`` already read of it; ``progress`` is told the bytes as they are sent."""
+    from S3.transfer.upload import upload_file
+
     return _timed(lambda: upload_file(client, path, plan, local=local, progress=progress),
                   describe_oserror=lambda bad: f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it")
 
@@ -103,6 +110,9 @@ def download_one(
 ) -> Result:
     """Download one object to ``dest`` atomically, creating its folder; an object ``s3cmd -e`` stored is
     decrypted (as ``get`` does: a restore must not hand back ciphertext); attrs restored when ``preserve``."""
+    from S3.transfer import gpg
+    from S3.transfer.download import download_to_file
+
     seen: dict[str, str] = {}
 
     def run() -> int:

@@ -15,17 +15,16 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from S3 import ExitCodes
 from S3.cli.commands.common import relative_key
-from S3.cli.commands.copy import server_side_copy
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
 from S3.cli.progress import Meter, progress_meter_on, upload_meter
 from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
-from S3.output.stats import Stats
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.sync.entries import Entry, LocalEntry, RemoteEntry, remote_entries
@@ -40,14 +39,17 @@ from S3.sync.local import (
 )
 from S3.sync.md5cache import Md5Cache
 from S3.sync.plan import Delete, DeletesWithheld, Reason, Skip, SyncOptions, Transfer, md5_resolver, plan
-from S3.transfer import gpg
 from S3.transfer.chunking import part_size
-from S3.transfer.download import Fetch
 from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
 from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
 from S3.transfer.parallel import read_ahead
-from S3.transfer.upload import UploadPlan, read_local
 from S3.transport.headers import as_headers
+
+if TYPE_CHECKING:
+    from S3.output.stats import Stats
+
+# What only one direction, or only a transfer, needs (uploads, downloads with gpg, copies, --stats)
+# is imported where it is used: a no-op re-sync, which transfers nothing, starts ~10 ms sooner.
 
 PARAMS = ("LOCAL_DIR s3://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX] LOCAL_DIR or "
           "s3://BUCKET[/PREFIX] s3://BUCKET[/PREFIX]")
@@ -306,6 +308,8 @@ def _done(ctx: Context, direction: _Direction, executor: Executor, planned: _Pla
 
 
 def _stats(direction: _Direction, executor: Executor, planned: _Planned) -> Stats:
+    from S3.output.stats import Stats
+
     """s3cmd's totals per direction: an upload counts destination-only keys as deleted (with or
     without --delete-removed), a download the files it removed and their size, a copy its copies."""
     tally, counts = direction.tally, direction.counts
@@ -474,6 +478,8 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
     headers = dict(shared)
     if stat.S_ISDIR(entry.mode):  # --keep-dirs: the directory as an empty 'dir/' object
         return _folder_marker(ctx, target, headers)
+    from S3.transfer.upload import UploadPlan, read_local
+
     size_of_part = part_size(settings.multipart_chunk_size_mb, entry.size, max_parts=settings.multipart_max_chunks)
     try:
         # one open: stat, MIME head and, for a file sent in one PUT, the body and its MD5
@@ -534,6 +540,9 @@ def _remote_base(uri: s3uri.S3Uri) -> str:
 def _remote_to_local(
     ctx: Context, source: s3uri.S3Uri, target: str, filters: Filters, executor: Executor
 ) -> _Direction:
+    from S3.transfer import gpg
+    from S3.transfer.download import Fetch
+
     settings = ctx.settings
     if not target.endswith("/") and not os.path.isdir(target):
         raise ParameterError("Destination must be a directory and end with '/' when downloading multiple sources.")
@@ -621,6 +630,8 @@ def _remote_to_local(
 
 
 def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filters: Filters) -> _Direction:
+    from S3.cli.commands.copy import server_side_copy
+
     if dest.key and not dest.key.endswith("/"):
         raise ParameterError(_MUST_END_IN_SLASH)
     client = ctx.client()
