@@ -141,6 +141,7 @@ def digest_part(fd: int, offset: int, length: int, *, signed: bool = True) -> Fi
 
 
 HEAD = 2048  # bytes a MIME sniffer (libmagic) looks at
+_GROWN_BLOCK = 1 << 20  # reads past the size a file had when it was opened
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,31 @@ class LocalRead:
 
 def read_local(path: str, *, whole_up_to: int) -> LocalRead:
     """Open ``path`` once: stat, head and, when it is at most ``whole_up_to`` bytes, body and MD5.
-    (put used to open a small file three times: MD5, MIME head, body.)"""
-    with open(path, "rb") as handle:
-        stat = os.fstat(handle.fileno())
+    (put used to open a small file three times: MD5, MIME head, body.) Plain descriptor calls:
+    a buffered file object costs six more system calls per file than the read itself."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        stat = os.fstat(fd)
         if stat.st_size > whole_up_to:
-            return LocalRead(stat, handle.read(HEAD), None, "")
-        body = handle.read()
+            return LocalRead(stat, _read(fd, HEAD, to_end=False), None, "")
+        body = _read(fd, stat.st_size + 1, to_end=True)
+    finally:
+        os.close(fd)
     return LocalRead(stat, body[:HEAD], body, hashlib.md5(body).hexdigest())
+
+
+def _read(fd: int, size: int, *, to_end: bool) -> bytes:
+    """``size`` bytes from ``fd`` (fewer at its end); with ``to_end``, on to the end whatever the size
+    (a file that grew since its stat is sent whole, as it is read)."""
+    chunks: list[bytes] = []
+    wanted = size
+    while wanted > 0 or to_end:
+        chunk = os.read(fd, max(wanted, _GROWN_BLOCK) if to_end else wanted)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        wanted -= len(chunk)
+    return b"".join(chunks)
 
 
 def upload_file(client: S3Client, path: str, plan: UploadPlan, *, progress: Progress | None = None,

@@ -224,8 +224,9 @@ def test_read_local_opens_once_and_gives_head_md5_and_body(tmp_path: Path, monke
     path = tmp_path / "f"
     path.write_bytes(data)
     opened: list[str] = []
-    real_open = builtins.open
+    real_open, real_os_open = builtins.open, os.open  # file objects and plain descriptors alike
     monkeypatch.setattr(builtins, "open", lambda file, *a, **k: opened.append(str(file)) or real_open(file, *a, **k))
+    monkeypatch.setattr(os, "open", lambda file, *a, **k: opened.append(str(file)) or real_os_open(file, *a, **k))
     local = read_local(str(path), whole_up_to=10 if size in (10, 11) else 4096)
     client = FakeClient()
     client.part4_done.set()
@@ -318,3 +319,18 @@ def test_parts_of_an_upload_with_unverifiable_etags_say_so(tmp_path: Path, heade
     client.part4_done.set()
     upload_file(client, str(path), replace(PLAN, headers=headers))  # type: ignore[arg-type]
     assert client.unverifiable is unverifiable
+
+
+def test_read_to_the_end_takes_what_a_file_grew_by_and_a_head_stops_at_its_size(tmp_path: Path) -> None:
+    from S3.transfer.upload import _read
+
+    path = tmp_path / "f"
+    path.write_bytes(b"0123456789" * 300_000)  # 3 MB: more than one block past the stated size
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _read(fd, 4, to_end=True) == path.read_bytes()  # stated 4 (the size at stat), found 3 MB
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert _read(fd, 4, to_end=False) == b"0123"
+        assert _read(fd, 10**7, to_end=False) == path.read_bytes()[4:]  # a head asked past the end: what is there
+    finally:
+        os.close(fd)

@@ -77,11 +77,8 @@ def put(ctx: Context, args: list[str]) -> int:
         return ExitCodes.EX_OK
     threshold = part_size(settings.multipart_chunk_size_mb, None)
 
-    def large(job: _Job) -> bool:
-        try:
-            return os.path.getsize(job.path) > threshold or settings.progress_meter
-        except OSError:
-            return False
+    def large(job: _Job) -> bool:  # the size the walk saw: only the scheduling depends on it
+        return job.entry.size > threshold or settings.progress_meter
 
     # --cache-file: as s3cmd, the stored md5 comes from the cache, which this run then rewrites
     cache = Md5Cache.load(settings.cache_file, warn=log.warning) if settings.cache_file else None
