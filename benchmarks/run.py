@@ -18,6 +18,10 @@ and peak RSS of the child, read with ``os.wait4``, and the server's CPU during t
 /proc: rclone shares the two cores, so its CPU is part of every row's floor). Each run is checked (files uploaded, keys
 listed, nothing re-uploaded by a no-op sync) so that a fast wrong run cannot pass as a result.
 
+Both tools run as ``pip install`` leaves them, each in a virtualenv of its own: upstream 2.4.0 from
+PyPI, ours from this checkout (installed afresh into the bench's work directory on every run, not
+the editable development install, whose import hook costs every start ~7 ms that no user pays).
+
 Reads: ``S3CMD_BENCH_UPSTREAM`` (upstream venv, default /tmp/upstream; created when missing).
 Writes: a Markdown table on stdout (the README takes it as is), progress on stderr.
 
@@ -105,6 +109,21 @@ def ensure_upstream() -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(UPSTREAM_VENV)], check=True)
         subprocess.run([str(UPSTREAM_VENV / "bin" / "pip"), "install", "-q", "s3cmd==2.4.0"], check=True)
     return exe
+
+
+def install_ours(work: Path) -> list[str]:
+    """This checkout, installed as a user installs it (bytecode compiled by pip), in a venv of its own."""
+    venv, source = work / "ours-venv", work / "ours-source"
+    print(f"installing this checkout into {venv}", file=sys.stderr)
+    # from a copy: a build/ left in the checkout by an earlier install could lend the wheel stale modules
+    source.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "S3", source / "S3", ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", str(source)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return [str(venv / "bin" / "s3cmd")]
 
 
 def ensure_rclone() -> str:
@@ -504,7 +523,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print the row names and exit")
     parser.add_argument("--floor", choices=("auto", "python"), default="auto",
                         help="python: use benchmarks/floor.py even where curl --aws-sigv4 exists")
-    parser.add_argument("--ours", default="", help="command line of the s3cmd to measure (default: this checkout)")
+    parser.add_argument("--ours", default="",
+                        help="command line of the s3cmd to measure (default: this checkout, pip-installed afresh)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     runs = args.runs or (1 if args.quick else 5)
@@ -514,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     proc: subprocess.Popen[bytes] | None = None
     try:
         upstream = [str(ensure_upstream())]
-        ours = args.ours.split() if args.ours else [sys.executable, str(ROOT / "s3cmd")]
+        ours = args.ours.split() if args.ours else install_ours(work)
         rclone = ensure_rclone()
         curl = curl_sigv4() if args.floor != "python" else ""
         proc, port = start_server(rclone, work / "server")
@@ -529,9 +549,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise SystemExit(f"unknown row(s): {', '.join(sorted(unknown))}; see --list")
             rows = [r for r in rows if r.name in args.only]
         tools = {"ours": ours, "upstream": upstream}
-        if not args.ours:  # as pip install leaves it: bytecode written once, not compiled on every run
-            subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "S3")], check=True,
-                           stdout=subprocess.DEVNULL)
         for base in tools.values():  # byte-compile and warm the page cache before anything is timed
             run_once([*base, "--version"], cwd=work, env=bench.env, log=work / "warm.log")
         sync_ok = not any(r.sync for r in rows) or has_sync(bench, ours)
