@@ -94,6 +94,7 @@ class S3Client:
         self.runtime = runtime
         self._bucket_regions: dict[str, str] = {}
         self._regions_lock = threading.Lock()
+        self._policies: dict[int, RetryPolicy] = {}  # by max_retries: asked twice per object downloaded
 
     # -- the one request path --------------------------------------------
 
@@ -233,7 +234,10 @@ class S3Client:
 
     def retry_policy(self, max_retries: int | None = None) -> RetryPolicy:
         chosen = self.settings.max_retries if max_retries is None else max_retries
-        return s3_policy(chosen, self.runtime.env)
+        policy = self._policies.get(chosen)
+        if policy is None:  # a frozen value: threads that make it twice make equal ones
+            policy = self._policies[chosen] = s3_policy(chosen, self.runtime.env)
+        return policy
 
     # -- buckets ------------------------------------------------------------
 

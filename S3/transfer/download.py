@@ -255,12 +255,13 @@ def _checkable_md5(answer: Response) -> str:
     return body_md5(answer.headers) or ""
 
 
-def _expected_md5(answer: Response) -> str:
-    """The ETag when it is the body's MD5, else the MD5 s3cmd stored in its attrs header, else "".
-    An object s3cmd encrypted (``-e``) has the plaintext's MD5 in its attrs: not the body's."""
-    if is_encrypted(answer.headers):
-        return _checkable_md5(answer)
-    return _checkable_md5(answer) or attrs.decode(answer.headers.get(attrs.HEADER, "")).md5 or ""
+def _expected_md5(answer: Response, etag_md5: str) -> str:
+    """The ETag when it is the body's MD5 (``etag_md5``: ``_checkable_md5`` of the answer), else the
+    MD5 s3cmd stored in its attrs header, else "". An object s3cmd encrypted (``-e``) has the
+    plaintext's MD5 in its attrs: not the body's."""
+    if etag_md5 or is_encrypted(answer.headers):
+        return etag_md5
+    return attrs.decode(answer.headers.get(attrs.HEADER, "")).md5 or ""
 
 
 def _file_md5(fd: int, size: int) -> str:
@@ -374,7 +375,7 @@ def _fetch_whole(client: S3Client, bucket: str, key: str, fd: int, out: Sink, fe
         if size is not None:
             fetch.on_total(size)
     etag_md5 = _checkable_md5(first)
-    expected = _expected_md5(first)
+    expected = _expected_md5(first, etag_md5)
     # hash while receiving when reading sequentially anyway; parallel ranges are hashed in order as they land
     digest = _digest_for(first) if etag_md5 or (expected and fetch.workers <= 1) else None
     try:
@@ -492,7 +493,7 @@ def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], 
         except BaseException:
             first.close()
             raise
-    expected = _expected_md5(first)
+    expected = _expected_md5(first, _checkable_md5(first))
     digest = _digest_for(first) if expected else None
     try:
         received = _stream(client, bucket, key, out, start=0, end=None, fetch=fetch, digest=digest, first=first)
