@@ -176,7 +176,7 @@ def _read(fd: int, size: int, *, to_end: bool) -> bytes:
     chunks: list[bytes] = []
     wanted = size
     while wanted > 0 or to_end:
-        chunk = os.read(fd, max(wanted, _GROWN_BLOCK) if to_end else wanted)
+        chunk = os.read(fd, wanted if wanted > 0 else _GROWN_BLOCK)
         if not chunk:
             break
         chunks.append(chunk)
