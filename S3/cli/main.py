@@ -118,6 +118,8 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
     handler = COMMANDS.get(command)
     if handler is None:
         raise UsageError(f"Invalid command: {command}")
+    if settings.delay_updates:  # as s3cmd: sync always sends the new files first, the updated ones last
+        log.warning("`delay-updates` is obsolete.")
     if settings.encrypt:  # -e: refused before any request; without -e, gpg (and subprocess) stay unloaded
         from S3.transfer.gpg import require_passphrase
 

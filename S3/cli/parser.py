@@ -315,7 +315,7 @@ def _sync_options(p: argparse.ArgumentParser) -> None:
     _flag(p, "--delete-after", dest="delete_after", value=True,
           help="Perform deletes AFTER new uploads when delete-removed is enabled [sync]")
     _flag(p, "--delay-updates", dest="delay_updates", value=True,
-          help="Transfer new files first and updated ones at the end [sync].")
+          help="*OBSOLETE* Put all updated files into place at end [sync]")
     _flag(p, "--delete-after-fetch", dest="delete_after_fetch", value=True,
           help="Delete remote objects after fetching to local file (only for [get] and [sync] commands).")
     _flag(p, "--keep-dirs", dest="keep_dirs", value=True,

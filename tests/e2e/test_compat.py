@@ -438,10 +438,10 @@ def test_listing_keys_are_decoded_only_when_the_server_says_it_encoded_them() ->
 
 # Where our line says what this implementation does and s3cmd 2.4.0's would be untrue of it
 # (COMPATIBILITY.md): the config file from $S3CMD_CONFIG, masked secrets, redacted debug output,
-# our version string, --verbatim/--encoding refused, --delay-updates honoured (upstream: obsolete),
+# our version string, --verbatim/--encoding refused,
 # --list-allow-unordered as the Ceph extension it is, --configure without a bucket argument.
 OWN_HELP = {"--configure", "--config", "--dump-config", "--debug", "--version", "--verbatim", "--encoding",
-            "--delay-updates", "--list-allow-unordered"}
+            "--list-allow-unordered"}
 
 
 def _option_help(help_text: str) -> dict[str, str]:

@@ -338,15 +338,34 @@ def test_keep_dirs_sends_directories_as_folder_markers(s3cmd: S3cmdRunner, bucke
     assert _lines(down.stdout)[0] == f"download: 's3://{bucket}/kd/full/f' -> 'dkd/full/f' (SPEED) [1 of 1]"
 
 
-def test_delay_updates_sends_new_files_first(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
-    src = _tree(s3cmd.home / "src", {"a": b"1", "c": b"3"})
+def test_new_files_go_first_then_the_updated_ones_as_s3cmd_numbers_them(s3cmd: S3cmdRunner, bucket: str,
+                                                                          s3) -> None:  # type: ignore[no-untyped-def]
+    """s3cmd 2.4.0 sends (and lists with -n) the new files in key order, then the updated ones, in
+    every direction; --delay-updates, which asked for that, is obsolete there and here."""
+    src = _tree(s3cmd.home / "src", {"a": b"1", "c": b"3", "gone": b"g"})
     assert s3cmd("sync", "src/", f"s3://{bucket}/u/").rc == 0
+    assert s3cmd("sync", f"s3://{bucket}/u/", "down/").rc == 0
+    (src / "gone").unlink()
     _tree(src, {"a": b"11", "b": b"2", "c": b"33", "d": b"4"})
+    dry = s3cmd("sync", "-n", "--delete-removed", "src/", f"s3://{bucket}/u/")
+    assert dry.rc == 0, dry.output
+    assert dry.stdout.splitlines() == [f"upload: 'src/{n}' -> 's3://{bucket}/u/{n}'" for n in "bdac"] + [
+        f"delete: 's3://{bucket}/u/gone'"]  # a sync up lists its deletions last
     result = s3cmd("sync", "--delay-updates", "src/", f"s3://{bucket}/u/")
     assert result.rc == 0, result.output
-    assert [line.split(" ->")[0] for line in result.stdout.splitlines()[:-1]] == [
-        "upload: 'src/b'", "upload: 'src/d'", "upload: 'src/a'", "upload: 'src/c'"]
-    assert _keys(s3, bucket) == {"u/a": b"11", "u/b": b"2", "u/c": b"33", "u/d": b"4"}
+    assert "WARNING: `delay-updates` is obsolete." in result.stderr
+    assert _lines(result.stdout)[:-1] == [
+        f"upload: 'src/{n}' -> 's3://{bucket}/u/{n}' (SPEED) [{i} of 4]" for i, n in enumerate("bdac", start=1)]
+    assert _keys(s3, bucket) == {"u/a": b"11", "u/b": b"2", "u/c": b"33", "u/d": b"4", "u/gone": b"g"}
+    (s3cmd.home / "down" / "extra").write_bytes(b"x")
+    dry_down = s3cmd("sync", "-n", "--delete-removed", f"s3://{bucket}/u/", "down/")
+    assert dry_down.rc == 0, dry_down.output
+    assert dry_down.stdout.splitlines() == ["delete: 'down/extra'"] + [  # the other directions: deletions first
+        f"download: 's3://{bucket}/u/{n}' -> 'down/{n}'" for n in "bdac"]
+    down = s3cmd("sync", f"s3://{bucket}/u/", "down/")
+    assert down.rc == 0, down.output
+    assert _lines(down.stdout)[:-1] == [
+        f"download: 's3://{bucket}/u/{n}' -> 'down/{n}' (SPEED) [{i} of 4]" for i, n in enumerate("bdac", start=1)]
 
 
 def test_multipart_objects_compare_by_the_md5_in_their_attrs(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]

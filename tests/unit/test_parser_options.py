@@ -113,7 +113,7 @@ COVERED: dict[str, tuple[str, ...]] = {
     # sync
     "--delete-removed": (f"{_SYNC}::test_delete_removed_max_delete_and_default_keep",),
     "--delete-after": (f"{_SYNC}::test_delete_after_runs_after_uploads_and_is_withheld_when_one_fails",),
-    "--delay-updates": (f"{_SYNC}::test_delay_updates_sends_new_files_first",),
+    "--delay-updates": (f"{_SYNC}::test_new_files_go_first_then_the_updated_ones_as_s3cmd_numbers_them",),
     "--delete-after-fetch": (f"{_SYNC}::test_delete_after_fetch",),
     "--keep-dirs": (f"{_SYNC}::test_keep_dirs_sends_directories_as_folder_markers",),
     "--rexclude-from": (f"{_SYNC}::test_directory_excludes_and_pattern_files",),

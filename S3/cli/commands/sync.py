@@ -202,8 +202,7 @@ def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
         executor.run(_tallied_deletes(direction, planned.deletes))
         started = time.monotonic()
         failed_before = executor.failures
-        executor.run(_numbered(direction, _transfer_order(planned.transfers, settings.delay_updates),
-                               planned.transfers.count))
+        executor.run(_numbered(direction, _transfer_order(planned.transfers), planned.transfers.count))
         elapsed = time.monotonic() - started
         if planned.deferred.count:
             if executor.failures > failed_before:
@@ -217,11 +216,9 @@ def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
     return executor.score.rc()
 
 
-def _transfer_order(spool: ActionSpool, delay_updates: bool) -> Iterator[Transfer]:
-    """With ``--delay-updates`` new files go first and the updated ones at the end."""
-    if not delay_updates:
-        yield from spool
-        return
+def _transfer_order(spool: ActionSpool) -> Iterator[Transfer]:
+    """As s3cmd transfers them, and numbers them ``[i of N]``: the new files in key order, then the
+    updated ones (which is also all that --delay-updates ever promised)."""
     yield from (action for action in spool if action.reason is Reason.NEW)
     yield from (action for action in spool if action.reason is not Reason.NEW)
 
@@ -279,13 +276,21 @@ def _summary(ctx: Context, direction: _Direction, planned: _Planned) -> None:
 
 
 def _dry_run(ctx: Context, direction: _Direction, planned: _Planned) -> None:
-    for spool in (planned.deletes, planned.deferred):
-        for action in spool:
-            ctx.out(f"delete: '{direction.delete_label(action)}'")
-    for action in _transfer_order(planned.transfers, ctx.settings.delay_updates):
+    """The lines in s3cmd's order: a sync up lists its uploads before its deletions, the other
+    directions their deletions first."""
+    def deletions() -> None:
+        for spool in (planned.deletes, planned.deferred):
+            for action in spool:
+                ctx.out(f"delete: '{direction.delete_label(action)}'")
+
+    if direction.kind != "upload":
+        deletions()
+    verb = {"upload": "upload", "download": "download", "copy": "remote copy"}[direction.kind]
+    for action in _transfer_order(planned.transfers):
         source, target = direction.label(action)
-        verb = {"upload": "upload", "download": "download", "copy": "remote copy"}[direction.kind]
         ctx.out(f"{verb}: '{source}' -> '{target}'")
+    if direction.kind == "upload":
+        deletions()
 
 
 def _done(ctx: Context, direction: _Direction, executor: Executor, planned: _Planned, seconds: float) -> None:
