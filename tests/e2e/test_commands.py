@@ -188,6 +188,26 @@ def test_get_recursive_recreates_the_tree(tree: Tree) -> None:
     assert (tree.s3cmd.home / "g" / "d" / "sub" / "2.txt").read_text() == "yy\n"
 
 
+def test_get_recursive_stops_at_the_first_file_it_may_not_replace(s3cmd: S3cmdRunner, bucket: str,
+                                                                     s3) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0: the objects before it are fetched, the rest not (even with --parallel), exit 64;
+    a dry run lists them all."""
+    for name in ("a", "b", "c", "d"):
+        s3.put_object(Bucket=bucket, Key=f"t/{name}", Body=name.encode())
+    (s3cmd.home / "out").mkdir()
+    (s3cmd.home / "out" / "b").write_bytes(b"mine")
+    dry = s3cmd("get", "-r", "-n", f"s3://{bucket}/t/", "out/")
+    assert dry.rc == 0 and dry.stdout.splitlines() == [
+        f"download: 's3://{bucket}/t/{name}' -> 'out/{name}'" for name in "abcd"], dry.output
+    run = s3cmd("get", "-r", "--parallel", "4", f"s3://{bucket}/t/", "out/")
+    assert run.rc == 64, run.output
+    assert [line.split(" (")[0] for line in run.stdout.splitlines()] == [f"download: 's3://{bucket}/t/a' -> 'out/a'"]
+    assert run.stderr.splitlines() == ["ERROR: Parameter problem: File 'out/b' already exists. Use either of "
+                                       "--force / --continue / --skip-existing or give it a new name."]
+    assert sorted(p.name for p in (s3cmd.home / "out").iterdir()) == ["a", "b"]
+    assert (s3cmd.home / "out" / "b").read_bytes() == b"mine"
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

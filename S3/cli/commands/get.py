@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from S3 import ExitCodes
 from S3.cli.commands.common import relative_key, remote_objects, require_args
@@ -17,6 +17,7 @@ from S3.ExitCodes import ExitScoreboard
 from S3.output import formats, log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
+from S3.settings.model import Settings
 from S3.transfer import gpg
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch, download_to_file, download_to_stream
@@ -68,8 +69,21 @@ def get(ctx: Context, args: list[str]) -> int:
         object fetched in parallel ranges brings its own parallelism (--parallel connections, not its square)."""
         return settings.progress_meter or len(jobs) == 1 or (job[3] or 0) > ranged
 
+    refused: list[ParameterError] = []
+
+    def until_refused() -> Iterator[tuple[int, s3uri.S3Uri, str, int | None]]:
+        """As s3cmd, which stops at the first file it may not overwrite (exit 64): checked here, in
+        order, so that no object after it is fetched by a worker meanwhile."""
+        for job in numbered:
+            problem = _refusal(settings, job[2])
+            if problem is not None:
+                refused.append(problem)
+                return
+            yield job
+
     # several objects at once (--parallel), their lines and the exit code as a serial run gives them
-    for (_, uri, dest, _), outcome in run_in_order(numbered, work, workers=settings.parallel_transfers, inline=alone):
+    for (_, uri, dest, _), outcome in run_in_order(until_refused(), work, workers=settings.parallel_transfers,
+                                                   inline=alone):
         if isinstance(outcome, S3cmdError):
             if settings.stop_on_error or (len(jobs) == 1 and not score.failed):
                 raise _missing_source(uri, outcome) from None
@@ -85,6 +99,8 @@ def get(ctx: Context, args: list[str]) -> int:
             if outcome:
                 ctx.out(outcome)
             score.success()
+    if refused:
+        raise refused[0]
     if settings.dry_run:
         log.warning("Exiting now because of --dry-run")
     return score.rc()
@@ -141,9 +157,26 @@ def _destination(destination: str, relative: str, *, many: bool) -> str:
     return destination
 
 
+def _refusal(settings: Settings, dest: str) -> ParameterError | None:
+    """The error for a local file that is there and may not be replaced (none of --force, --continue,
+    --skip-existing), else None."""
+    if settings.dry_run or settings.force or settings.get_continue or settings.skip_existing:
+        return None
+    if not os.path.exists(dest):
+        return None
+    return _exists(dest)
+
+
+def _exists(dest: str) -> ParameterError:
+    return ParameterError(f"File '{dest}' already exists. Use either of --force / --continue / --skip-existing "
+                          "or give it a new name.")
+
+
 def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of 1]") -> str:
     """Download one object (in a worker thread); returns the line to print, "" when there is none."""
     settings = ctx.settings
+    if settings.dry_run:  # as s3cmd: a dry run lists every object, whatever is on disk
+        return f"download: '{uri}' -> '{dest}'"
     resume = False
     if os.path.exists(dest):
         if settings.skip_existing:
@@ -153,12 +186,7 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
             resume = True
             _refuse_encrypted_resume(ctx, uri, dest)
         elif not settings.force:
-            raise ParameterError(
-                f"File '{dest}' already exists. Use either of --force / --continue / --skip-existing "
-                "or give it a new name."
-            )
-    if settings.dry_run:
-        return f"download: '{uri}' -> '{dest}'"
+            raise _exists(dest)
     make_parent(dest)
     log.info(f"Receiving file '{dest}', please wait...")
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'  {counter}", None)
