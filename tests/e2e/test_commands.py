@@ -208,6 +208,25 @@ def test_get_recursive_stops_at_the_first_file_it_may_not_replace(s3cmd: S3cmdRu
     assert (s3cmd.home / "out" / "b").read_bytes() == b"mine"
 
 
+def test_get_delete_after_fetch_removes_what_it_fetched(s3cmd: S3cmdRunner, bucket: str,
+                                                         s3) -> None:  # type: ignore[no-untyped-def]
+    """s3cmd's help says --delete-after-fetch is for get and sync: the object goes once it is safely
+    here, with s3cmd's line; to stdout, that line goes to stderr, not into the data."""
+    for name in ("a", "b"):
+        s3.put_object(Bucket=bucket, Key=f"q/{name}", Body=name.encode() * 3)
+    one = s3cmd("get", "--delete-after-fetch", f"s3://{bucket}/q/a", "a.out")
+    assert one.rc == 0, one.output
+    assert re.fullmatch(rf"download: 's3://{bucket}/q/a' -> 'a.out' {RATE}\n"
+                        rf"File 's3://{bucket}/q/a' removed after fetch\n", one.stdout), one.stdout
+    assert (s3cmd.home / "a.out").read_bytes() == b"aaa"
+    piped = s3cmd("get", "--delete-after-fetch", f"s3://{bucket}/q/b", "-")
+    assert (piped.rc, piped.stdout) == (0, "bbb"), piped.output
+    assert piped.stderr == f"File 's3://{bucket}/q/b' removed after fetch\n"
+    assert keys(s3, bucket) == []
+    missing = s3cmd("get", "--delete-after-fetch", f"s3://{bucket}/q/none", "none.out")
+    assert missing.rc == 64 and not (s3cmd.home / "none.out").exists(), missing.output
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

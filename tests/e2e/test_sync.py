@@ -250,6 +250,8 @@ def test_delete_after_fetch(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # typ
     s3.put_object(Bucket=bucket, Key="q/one", Body=b"1")
     result = s3cmd("sync", "--delete-after-fetch", f"s3://{bucket}/q/", "dn/")
     assert result.rc == 0, result.output
+    assert _lines(result.stdout)[:2] == [f"download: 's3://{bucket}/q/one' -> 'dn/one' (SPEED) [1 of 1]",
+                                         f"File 's3://{bucket}/q/one' removed after syncing"]  # s3cmd's line
     assert _files(s3cmd.home / "dn") == {"one": b"1"}
     assert _keys(s3, bucket) == {}
 

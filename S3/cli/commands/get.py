@@ -206,9 +206,29 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
     except OSError as bad:
         raise LocalFileError(f"Cannot write '{dest}': {bad.strerror}; nothing was written") from None
     meter.finish()
-    if meter.active:
-        return ""
-    return formats.transfer_line("download", str(uri), dest, size=received, seconds=time.monotonic() - started)
+    line = "" if meter.active else formats.transfer_line("download", str(uri), dest, size=received,
+                                                          seconds=time.monotonic() - started)
+    if settings.delete_after_fetch:
+        removed = _remove_fetched(ctx, uri, where=f"downloaded to '{dest}'")
+        return f"{line}\n{removed}" if line else removed
+    return line
+
+
+class _NotRemoved(S3cmdError):
+    """--delete-after-fetch: the object was fetched whole, but its deletion failed."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _remove_fetched(ctx: Context, uri: s3uri.S3Uri, *, where: str) -> str:
+    """--delete-after-fetch, once the object is verified where it went: its line, as s3cmd prints it."""
+    try:
+        ctx.client().delete_object(uri.bucket, uri.key)
+    except S3Error as failed:
+        raise _NotRemoved(f"'{uri}' was {where} but not deleted: {failed.message}", failed.exit_code) from None
+    return f"File '{uri}' removed after fetch"
 
 
 def _fetch(ctx: Context, progress, on_total=None, on_headers=None) -> Fetch:  # type: ignore[no-untyped-def]
@@ -250,6 +270,10 @@ def _to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
         if failed.is_missing_key:
             raise ParameterError(f"Source object '{uri}' does not exist.") from None
         raise
+    if ctx.settings.delete_after_fetch:
+        removed = _remove_fetched(ctx, uri, where="written to stdout")
+        if not ctx.quiet:  # not into the data on stdout, where s3cmd writes it
+            ctx.runtime.stderr.write(removed + "\n")
 
 
 def _decrypted_to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:

@@ -596,9 +596,15 @@ def _remote_to_local(
         if found is None:
             return None
         uri = source.join(base + action.key)
-        line = _report(ctx, lambda r: "" if meter_on else formats.transfer_line(
-                           "download", str(uri), found.path, size=r.bytes, seconds=r.seconds, counter=counter),
-                       lambda r: f"Download of '{found.path}' failed (Reason: {r.error})")
+
+        def lines(result: Result) -> str:
+            shown = [] if meter_on else [formats.transfer_line(
+                "download", str(uri), found.path, size=result.bytes, seconds=result.seconds, counter=counter)]
+            if settings.delete_after_fetch:  # as s3cmd prints it, once the object is gone
+                shown.append(f"File '{uri}' removed after syncing")
+            return "\n".join(shown)
+
+        line = _report(ctx, lines, lambda r: f"Download of '{found.path}' failed (Reason: {r.error})")
 
         def run() -> Result:
             log.info(f"Receiving file '{found.path}', please wait...")
