@@ -227,6 +227,39 @@ def test_get_delete_after_fetch_removes_what_it_fetched(s3cmd: S3cmdRunner, buck
     assert missing.rc == 64 and not (s3cmd.home / "none.out").exists(), missing.output
 
 
+def test_exclude_filters_apply_to_every_recursive_remote_command(s3cmd: S3cmdRunner, bucket: str,
+                                                                  s3) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0 (side by side): --exclude/--include act on get, cp, mv, del and setacl -r too,
+    matched on the key below the URI; a dry run names what is left out (``exclude: KEY``) first."""
+    for key in ("f/a.txt", "f/b.tmp", "f/d/c.txt", "f/d/keep.tmp"):
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    flt = ["--exclude", "*.tmp", "--include", "d/keep*"]
+    dry_get = s3cmd("get", "-r", "-n", *flt, f"s3://{bucket}/f/", "out/")
+    assert dry_get.rc == 0 and dry_get.stdout.splitlines() == ["exclude: b.tmp"] + [
+        f"download: 's3://{bucket}/f/{k}' -> 'out/{k}'" for k in ("a.txt", "d/c.txt", "d/keep.tmp")], dry_get.output
+    got = s3cmd("get", "-r", *flt, f"s3://{bucket}/f/", "out/")
+    assert got.rc == 0, got.output
+    assert sorted(str(p.relative_to(s3cmd.home / "out")) for p in (s3cmd.home / "out").rglob("*") if p.is_file()) == [
+        "a.txt", "d/c.txt", "d/keep.tmp"]
+    dry_cp = s3cmd("cp", "-r", "-n", "--exclude", "d/*", f"s3://{bucket}/f/", f"s3://{bucket}/g/")
+    assert dry_cp.stdout.splitlines() == ["exclude: d/c.txt", "exclude: d/keep.tmp"] + [
+        f"copy: 's3://{bucket}/f/{k}' -> 's3://{bucket}/g/{k}'" for k in ("a.txt", "b.tmp")], dry_cp.output
+    assert dry_cp.stderr == "WARNING: Exiting now because of --dry-run\n"
+    moved = s3cmd("mv", "-r", "--exclude", "*.txt", f"s3://{bucket}/f/", f"s3://{bucket}/g/")
+    assert moved.rc == 0, moved.output
+    assert sorted(keys(s3, bucket)) == ["f/a.txt", "f/d/c.txt", "g/b.tmp", "g/d/keep.tmp"]
+    dry_acl = s3cmd("setacl", "-r", "-n", "--acl-public", "--exclude", "c*", f"s3://{bucket}/f/")
+    assert dry_acl.stdout.splitlines() == ["exclude: d/c.txt", f"setacl: 's3://{bucket}/f/a.txt'"], dry_acl.output
+    dry_del = s3cmd("del", "-r", "-n", "--exclude", "a*", f"s3://{bucket}/f/")
+    assert dry_del.stdout.splitlines() == [f"delete: 's3://{bucket}/f/d/c.txt'"], dry_del.output
+    assert dry_del.stderr == "WARNING: Exiting now because of --dry-run\n"
+    deleted = s3cmd("del", "-r", "--exclude", "a*", f"s3://{bucket}/f/")
+    assert deleted.rc == 0 and sorted(keys(s3, bucket)) == ["f/a.txt", "g/b.tmp", "g/d/keep.tmp"], deleted.output
+    one = s3cmd("del", "-n", f"s3://{bucket}/f/a.txt")  # s3cmd's dry run: no quotes here, then the warning
+    assert (one.rc, one.stdout, one.stderr) == (
+        0, f"delete: s3://{bucket}/f/a.txt\n", "WARNING: Exiting now because of --dry-run\n"), one.output
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from S3 import ExitCodes
-from S3.cli.commands.common import dry_run_listing, remote_objects, require_args
+from S3.cli.commands.common import dry_run_listing, excluded_lines, remote_objects, require_args
 from S3.cli.context import Context
 from S3.output import log
 from S3.s3 import uri as s3uri
@@ -97,9 +97,10 @@ def setacl(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd setacl s3://BUCKET[/OBJECT]")
     uris = [s3uri.parse_bucket(arg) for arg in args]
     targets: list[s3uri.S3Uri] = []
+    excluded: list[str] = []
     for uri in uris:
         if ctx.settings.recursive:
-            targets += [uri.join(entry.key) for entry in remote_objects(ctx, uri)]
+            targets += [uri.join(entry.key) for entry in remote_objects(ctx, uri, on_excluded=excluded.append)]
         elif uri.key:
             targets.append(uri)
         else:
@@ -109,6 +110,7 @@ def setacl(ctx: Context, args: list[str]) -> int:
                 _update(ctx, uri)
     log.info(f"Summary: {len(targets)} remote files to update")
     if ctx.settings.dry_run:
+        excluded_lines(ctx, excluded)
         return dry_run_listing(ctx, (f"setacl: '{uri}'" for uri in targets))
     for number, uri in enumerate(targets, 1):
         _update(ctx, uri, f"[{number} of {len(targets)}]")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from S3 import ExitCodes
+from S3.cli.commands.localfiles import filters_from
 from S3.cli.context import Context
 from S3.errors import NotEnoughParameters
 from S3.output import log
@@ -29,10 +30,30 @@ def dry_run_listing(ctx: Context, lines: Iterable[str]) -> int:
     return ExitCodes.EX_OK
 
 
-def remote_objects(ctx: Context, uri: s3uri.S3Uri) -> Iterator[ObjectEntry]:
-    """Every object whose key starts with the URI's key, streamed page by page (for -r)."""
+def remote_objects(
+    ctx: Context, uri: s3uri.S3Uri, *, on_excluded: Callable[[str], None] | None = None
+) -> Iterator[ObjectEntry]:
+    """Every object whose key starts with the URI's key, streamed page by page (for -r), less those that
+    --exclude/--include/--rexclude/--rinclude (and their -from files) leave out, matched as s3cmd
+    matches them: on the key below the URI (``relative_key``). ``on_excluded`` is told each one left out."""
+    filters = filters_from(ctx.settings)
     for page in ctx.client().list_objects(uri.bucket, prefix=uri.key):
-        yield from page.objects
+        if not filters.exclude:
+            yield from page.objects
+            continue
+        for entry in page.objects:
+            relative = relative_key(uri.key, entry.key)
+            if not filters.excludes_file(relative):
+                yield entry
+            elif on_excluded is not None:
+                on_excluded(relative)
+
+
+def excluded_lines(ctx: Context, keys: Iterable[str]) -> None:
+    """A dry run's ``exclude: KEY`` lines, which s3cmd prints before what would be done."""
+    if ctx.settings.dry_run:
+        for key in keys:
+            ctx.out(f"exclude: {key}")
 
 
 def relative_key(prefix: str, key: str) -> str:

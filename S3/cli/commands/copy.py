@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from S3 import ExitCodes
-from S3.cli.commands.common import relative_key, remote_objects, require_args
+from S3.cli.commands.common import dry_run_listing, excluded_lines, relative_key, remote_objects, require_args
 from S3.cli.context import Context
 from S3.cli.headers import object_headers
 from S3.errors import ParameterError, S3cmdError
@@ -34,15 +34,17 @@ def _sources(ctx: Context, args: list[str]) -> dict[str, _Source]:
     """Each source under the name it gets below a destination directory, sorted by that name
     (s3cmd's order; a name given twice keeps the last source)."""
     found: dict[str, _Source] = {}
+    excluded: list[str] = []
     for arg in args:
         uri = s3uri.parse_bucket(arg)
         if ctx.settings.recursive:
-            for entry in remote_objects(ctx, uri):
+            for entry in remote_objects(ctx, uri, on_excluded=excluded.append):
                 found[relative_key(uri.key, entry.key)] = _Source(uri.join(entry.key), entry.size)
         elif not uri.key or uri.key.endswith("/"):
             raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
         else:
             found[uri.key.rsplit("/", 1)[-1]] = _Source(uri, None)
+    excluded_lines(ctx, excluded)
     return dict(sorted(found.items()))
 
 
@@ -61,15 +63,15 @@ def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> i
     log.info(f"Summary: {len(pairs)} remote files to {'move' if remove_source else 'copy'}")
     if not pairs:
         raise S3cmdError(f"Nothing to {'move' if remove_source else 'copy'}: no object matches {', '.join(args[:-1])}")
+    if ctx.settings.dry_run:  # s3cmd's dry-run verbs: "copy" and "move", without a count
+        action = "move" if remove_source else "copy"
+        return dry_run_listing(ctx, (f"{action}: '{source.uri}' -> '{dst}'" for source, dst in pairs))
     headers = object_headers(ctx.settings)
     client = ctx.client()
     score = ExitScoreboard()
     for index, (source, dst) in enumerate(pairs, start=1):
         src = source.uri
         line = f"{verb}: '{src}' -> '{dst}'  [{index} of {len(pairs)}]"
-        if ctx.settings.dry_run:
-            ctx.out(line)
-            continue
         with _missing_key_is_a_warning(src, score):
             server_side_copy(ctx, source.uri, dst, size=source.size, headers=headers)
             if remove_source and (src.bucket, src.key) != (dst.bucket, dst.key):

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator, Mapping
 
 from S3 import ExitCodes
-from S3.cli.commands.common import relative_key, remote_objects, require_args
+from S3.cli.commands.common import excluded_lines, relative_key, remote_objects, require_args
 from S3.cli.context import Context
 from S3.cli.progress import Meter
 from S3.errors import LocalFileError, ParameterError, S3cmdError, TransferError
@@ -115,9 +115,11 @@ def _recursive_jobs(
     claims = LocalClaims()
     jobs: list[tuple[s3uri.S3Uri, str, int | None]] = []
     folders: list[str] = []
+    excluded: list[str] = []
     for uri in uris:
-        entries = list(remote_objects(ctx, uri))
-        if not entries:
+        before = len(excluded)
+        entries = list(remote_objects(ctx, uri, on_excluded=excluded.append))
+        if not entries and len(excluded) == before:  # nothing there at all (not: all of it excluded)
             raise ParameterError(f"Source object '{uri}' does not exist.")
         for entry in entries:
             target = local_target(relative_key(uri.key, entry.key), destination, size=entry.size)
@@ -129,6 +131,7 @@ def _recursive_jobs(
                 folders.append(target.path)
             elif isinstance(target, LocalTarget):
                 jobs.append((uri.join(entry.key), target.path, entry.size))
+    excluded_lines(ctx, excluded)
     return jobs, folders
 
 

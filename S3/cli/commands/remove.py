@@ -13,6 +13,7 @@ from S3.output import log
 from S3.output.stats import Stats
 from S3.s3 import uri as s3uri
 from S3.s3.errors import exit_code_for
+from S3.settings.model import Settings
 from S3.transfer.parallel import run_in_order
 
 BATCH = 1000
@@ -33,8 +34,9 @@ def delete(ctx: Context, args: list[str]) -> int:
             raise ParameterError("File name required, not only the bucket name. Alternatively use --recursive")
         if uri.key.endswith("/"):
             raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
-        if cfg.dry_run:
-            ctx.out(f"delete: '{uri}'")
+        if cfg.dry_run:  # s3cmd's dry run names the object without quotes, then warns
+            ctx.out(f"delete: {uri}")
+            log.warning("Exiting now because of --dry-run")
             continue
         ctx.client().delete_object(uri.bucket, uri.key)
         ctx.out(f"delete: '{uri}'")
@@ -71,6 +73,9 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
             empty = False
             for key in batch:
                 ctx.out(f"delete: '{uri.join(key)}'")
+        if not empty and (max_delete > 0 or _filtered(ctx.settings)):
+            # s3cmd lists these runs whole first (the streaming one, which does not warn, cannot filter)
+            log.warning("Exiting now because of --dry-run")
     else:
         client = ctx.client()
         # A batch is deleted while the listing's next page is fetched (and, when the server lists faster
@@ -93,3 +98,8 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
     if gone and ctx.settings.stats:
         ctx.out(Stats(files_deleted=len(gone), size_deleted=sum(gone)).text())
     return score.rc()
+
+
+def _filtered(settings: Settings) -> bool:
+    return any((settings.exclude, settings.include, settings.rexclude, settings.rinclude, settings.exclude_from,
+                settings.include_from, settings.rexclude_from, settings.rinclude_from))
