@@ -260,6 +260,21 @@ def test_exclude_filters_apply_to_every_recursive_remote_command(s3cmd: S3cmdRun
         0, f"delete: s3://{bucket}/f/a.txt\n", "WARNING: Exiting now because of --dry-run\n"), one.output
 
 
+def test_put_acl_public_prints_the_public_url_after_each_upload(s3cmd: S3cmdRunner, bucket: str,
+                                                                 s3) -> None:  # type: ignore[no-untyped-def]
+    """s3cmd 2.4.0's line after each upload with -P: the address anyone may fetch it from (as info shows it)."""
+    (s3cmd.home / "pub.txt").write_text("p\n")
+    put = s3cmd("put", "-P", "pub.txt", f"s3://{bucket}/pub/pub.txt")
+    assert put.rc == 0, put.output
+    upload, public = put.stdout.splitlines()
+    assert upload.startswith(f"upload: 'pub.txt' -> 's3://{bucket}/pub/pub.txt' ")
+    info_url = [line.split("URL:", 1)[1].strip() for line in s3cmd("info", f"s3://{bucket}/pub/pub.txt").stdout.splitlines()
+                if line.strip().startswith("URL:")]
+    assert info_url and public == f"Public URL of the object is: {info_url[0]}"
+    piped = s3cmd("put", "-P", "-", f"s3://{bucket}/pub/in.txt", input=b"x")
+    assert piped.stdout.splitlines()[1] == f"Public URL of the object is: {info_url[0].replace('pub.txt', 'in.txt')}"
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -190,10 +190,11 @@ def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: di
         raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     if meter is not None:
         meter.finish()
-    if progress_meter_on(ctx):
-        return ""
-    return formats.transfer_line("upload", path, str(target), size=sent, seconds=time.monotonic() - started,
-                                 counter=counter)
+    lines = [] if progress_meter_on(ctx) else [formats.transfer_line(
+        "upload", path, str(target), size=sent, seconds=time.monotonic() - started, counter=counter)]
+    if settings.acl_public:
+        lines.append(_public_url_line(ctx, target))
+    return "\n".join(lines)
 
 
 def _md5_of(path: str) -> str:
@@ -231,4 +232,12 @@ def _put_stdin(ctx: Context, dest: s3uri.S3Uri) -> int:
     sent = upload_stream(ctx.client(), ctx.stdin, plan)
     ctx.out(formats.transfer_line("upload", "<stdin>", str(dest), size=sent,
                                   seconds=time.monotonic() - started, counter="[1 of 1]"))
+    if ctx.settings.acl_public:
+        ctx.out(_public_url_line(ctx, dest))
     return ExitCodes.EX_OK
+
+
+def _public_url_line(ctx: Context, target: s3uri.S3Uri) -> str:
+    """What s3cmd prints after each upload with -P."""
+    url = ctx.client().endpoint.public_url(target.bucket, target.key, https=ctx.settings.public_url_use_https)
+    return f"Public URL of the object is: {url}"
