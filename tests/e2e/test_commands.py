@@ -275,6 +275,23 @@ def test_put_acl_public_prints_the_public_url_after_each_upload(s3cmd: S3cmdRunn
     assert piped.stdout.splitlines()[1] == f"Public URL of the object is: {info_url[0].replace('pub.txt', 'in.txt')}"
 
 
+def test_a_copy_that_s3_refuses_fails_that_object_and_the_run_goes_on(s3cmd: S3cmdRunner, bucket: str,
+                                                                        s3) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0: 'Copy failed for: SRC (the S3 error)', the other objects copied, exit 1 when all
+    fail and 2 when some do; --stop-on-error stops at the first."""
+    for name in ("a", "b"):
+        s3.put_object(Bucket=bucket, Key=f"c/{name}", Body=name.encode())
+    nowhere = s3cmd("cp", f"s3://{bucket}/c/a", "s3://no-such-bucket-here/a")
+    assert nowhere.rc == 1, nowhere.output
+    assert nowhere.stderr.startswith(f"ERROR: Copy failed for: 's3://{bucket}/c/a' (404 (NoSuchBucket)")
+    mixed = s3cmd("cp", f"s3://{bucket}/c/a", f"s3://{bucket}/c/none", f"s3://{bucket}/c/b", f"s3://{bucket}/d/")
+    assert mixed.rc == 2 and "WARNING: Key not found" in mixed.stderr, mixed.output
+    assert sorted(keys(s3, bucket)) == ["c/a", "c/b", "d/a", "d/b"]
+    stopped = s3cmd("cp", "--stop-on-error", f"s3://{bucket}/c/0none", f"s3://{bucket}/c/a", f"s3://{bucket}/e/")
+    assert stopped.rc == 12 and stopped.stdout == "", stopped.output
+    assert not [k for k in keys(s3, bucket) if k.startswith("e/")]
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

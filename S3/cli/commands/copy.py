@@ -72,12 +72,14 @@ def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> i
     for index, (source, dst) in enumerate(pairs, start=1):
         src = source.uri
         line = f"{verb}: '{src}' -> '{dst}'  [{index} of {len(pairs)}]"
-        with _missing_key_is_a_warning(src, score):
+        with _reported(src, score):
             server_side_copy(ctx, source.uri, dst, size=source.size, headers=headers)
             if remove_source and (src.bucket, src.key) != (dst.bucket, dst.key):
                 client.delete_object(src.bucket, src.key)
             ctx.out(line)
             score.success()
+        if score.failed and ctx.settings.stop_on_error:
+            break
     return score.rc()
 
 
@@ -104,15 +106,18 @@ def server_side_copy(
 
 
 @contextmanager
-def _missing_key_is_a_warning(src: s3uri.S3Uri, score: ExitScoreboard) -> Iterator[None]:
-    """A source that does not exist fails that object only (s3cmd: 'Key not found', exit 12 if all fail)."""
+def _reported(src: s3uri.S3Uri, score: ExitScoreboard) -> Iterator[None]:
+    """An S3 error fails that object only, as s3cmd reports it: a source that does not exist is
+    'Key not found' (exit 12 when all fail), any other 'Copy failed for' (exit 1 when all fail)."""
     try:
         yield
     except S3Error as failed:
-        if not failed.is_missing_key:
-            raise
-        log.warning(f"Key not found {src}")
-        score.failure(ExitCodes.EX_NOTFOUND)
+        if failed.is_missing_key:
+            log.warning(f"Key not found {src}")
+            score.failure(ExitCodes.EX_NOTFOUND)
+        else:
+            log.error(f"Copy failed for: '{src}' ({failed.message})")
+            score.failure(ExitCodes.EX_GENERAL)
 
 
 def cp(ctx: Context, args: list[str]) -> int:
@@ -140,9 +145,11 @@ def modify(ctx: Context, args: list[str]) -> int:
             targets.append(uri)
     score = ExitScoreboard()
     for index, uri in enumerate(targets, start=1):
-        with _missing_key_is_a_warning(uri, score):
+        with _reported(uri, score):
             _modify_one(ctx, uri, removed, f"modify: '{uri}'  [{index} of {len(targets)}]")
             score.success()
+        if score.failed and ctx.settings.stop_on_error:
+            break
     return score.rc()
 
 
