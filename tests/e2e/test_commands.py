@@ -292,6 +292,18 @@ def test_a_copy_that_s3_refuses_fails_that_object_and_the_run_goes_on(s3cmd: S3c
     assert not [k for k in keys(s3, bucket) if k.startswith("e/")]
 
 
+def test_get_without_a_destination_writes_into_the_current_folder_named_dot_slash(
+        s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    for key in ("w/one", "w/sub/two"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    single = s3cmd("get", f"s3://{bucket}/w/one")
+    assert re.fullmatch(rf"download: 's3://{bucket}/w/one' -> './one' {RATE}\n", single.stdout), single.output
+    tree = s3cmd("get", "-r", "--force", f"s3://{bucket}/w/")
+    assert [line.split(" (")[0] for line in tree.stdout.splitlines()] == [
+        f"download: 's3://{bucket}/w/one' -> './one'", f"download: 's3://{bucket}/w/sub/two' -> './sub/two'"]
+    assert (s3cmd.home / "sub" / "two").read_bytes() == b"x"
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

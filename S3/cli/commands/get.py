@@ -31,8 +31,8 @@ def get(ctx: Context, args: list[str]) -> int:
     settings = ctx.settings
     if len(args) > 1 and not s3uri.is_s3_uri(args[-1]):
         sources, destination = args[:-1], args[-1]
-    else:
-        sources, destination = args, ""
+    else:  # as s3cmd: into the current folder, which it names './' in its lines
+        sources, destination = args, "./"
     uris = [s3uri.parse_bucket(s) for s in sources]
     if destination == "-":
         for uri in uris:
