@@ -84,6 +84,21 @@ def test_destination_must_end_in_slash_and_source_must_exist(s3cmd: S3cmdRunner,
     result = s3cmd("sync", f"s3://{bucket}/p/", "dn")
     assert result.rc == 64
     assert "Destination must be a directory and end with '/' when downloading multiple sources." in result.stderr
+    (s3cmd.home / "there").mkdir()  # as s3cmd: a folder that exists is no exception to the rule
+    result = s3cmd("sync", f"s3://{bucket}/p/", "there")
+    assert result.rc == 64 and "must be a directory and end with '/'" in result.stderr, result.output
+
+
+def test_a_source_without_slash_goes_below_a_destination_without_one(s3cmd: S3cmdRunner, bucket: str,
+                                                                      s3) -> None:  # type: ignore[no-untyped-def]
+    """s3cmd 2.4.0: 'sync s3://b/p dn' makes dn/p/…; a later --delete-removed looks only inside dn/p."""
+    s3.put_object(Bucket=bucket, Key="p/f", Body=b"1")
+    first = s3cmd("sync", f"s3://{bucket}/p", "dn")
+    assert first.rc == 0 and _files(s3cmd.home / "dn") == {"p/f": b"1"}, first.output
+    (s3cmd.home / "dn" / "mine").write_bytes(b"m")
+    again = s3cmd("sync", "--delete-removed", f"s3://{bucket}/p", "dn")
+    assert again.rc == 0 and again.stdout == "", again.output
+    assert _files(s3cmd.home / "dn") == {"p/f": b"1", "mine": b"m"}
 
 
 def test_no_op_resync_prints_nothing_and_changes_are_found(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]

@@ -549,7 +549,9 @@ def _remote_to_local(
     from S3.transfer.download import Fetch
 
     settings = ctx.settings
-    if not target.endswith("/") and not os.path.isdir(target):
+    # s3cmd's rule: a destination without '/' names a folder only for a source without one ('p' goes
+    # to DEST/p/…); 'p/' (its content) wants 'DEST/', even when DEST is a folder that exists
+    if not target.endswith("/") and (not source.key or source.key.endswith("/")):
         raise ParameterError("Destination must be a directory and end with '/' when downloading multiple sources.")
     client = ctx.client()
     base = _remote_base(source)
