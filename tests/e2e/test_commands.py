@@ -304,6 +304,27 @@ def test_get_without_a_destination_writes_into_the_current_folder_named_dot_slas
     assert (s3cmd.home / "sub" / "two").read_bytes() == b"x"
 
 
+def test_wildcards_in_an_object_name_act_on_every_object_they_match(s3cmd: S3cmdRunner, bucket: str,
+                                                                     s3) -> None:  # type: ignore[no-untyped-def]
+    """As s3cmd 2.4.0 (side by side): '*' and '?' in a name given without -r match keys (one level,
+    unless the pattern goes on past a '/'); a name that matches nothing does nothing. Before, the
+    name was taken literally: 'del s3://b/tmp/*' deleted no object and said it had, exit 0."""
+    for key in ("w/a.txt", "w/b.tmp", "w/d/c.txt", "w/e.txt"):
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    got = s3cmd("get", f"s3://{bucket}/w/?.txt", "out/")
+    assert got.rc == 0, got.output
+    assert sorted(p.name for p in (s3cmd.home / "out").iterdir()) == ["a.txt", "e.txt"]
+    one = s3cmd("get", f"s3://{bucket}/w/*/c.txt", "c-only.txt")  # past a '/': a deeper listing, one file named
+    assert one.rc == 0 and (s3cmd.home / "c-only.txt").read_bytes() == b"w/d/c.txt", one.output
+    copied = s3cmd("cp", f"s3://{bucket}/w/*.t?t", f"s3://{bucket}/copies/")
+    assert copied.rc == 0, copied.output
+    dry = s3cmd("del", "-n", f"s3://{bucket}/w/*")
+    assert dry.stdout.splitlines() == [f"delete: s3://{bucket}/w/{k}" for k in ("a.txt", "b.tmp", "e.txt")], dry.output
+    deleted = s3cmd("del", f"s3://{bucket}/w/*.tmp", f"s3://{bucket}/w/nothing*")
+    assert (deleted.rc, deleted.stdout) == (0, f"delete: 's3://{bucket}/w/b.tmp'\n"), deleted.output
+    assert sorted(keys(s3, bucket)) == ["copies/a.txt", "copies/e.txt", "w/a.txt", "w/d/c.txt", "w/e.txt"]
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

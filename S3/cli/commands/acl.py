@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from S3 import ExitCodes
-from S3.cli.commands.common import dry_run_listing, excluded_lines, remote_objects, require_args
+from S3.cli.commands.common import (
+    dry_run_listing,
+    excluded_lines,
+    has_wildcards,
+    remote_objects,
+    require_args,
+    wildcard_objects,
+)
 from S3.cli.context import Context
 from S3.output import log
 from S3.s3 import uri as s3uri
@@ -101,6 +108,8 @@ def setacl(ctx: Context, args: list[str]) -> int:
     for uri in uris:
         if ctx.settings.recursive:
             targets += [uri.join(entry.key) for entry in remote_objects(ctx, uri, on_excluded=excluded.append)]
+        elif has_wildcards(uri):  # as s3cmd: every object the name matches
+            targets += [uri.join(entry.key) for entry, _ in wildcard_objects(ctx, uri, on_excluded=excluded.append)]
         elif uri.key:
             targets.append(uri)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -47,6 +48,32 @@ def remote_objects(
                 yield entry
             elif on_excluded is not None:
                 on_excluded(relative)
+
+
+def has_wildcards(uri: s3uri.S3Uri) -> bool:
+    return "*" in uri.key or "?" in uri.key
+
+
+def wildcard_objects(
+    ctx: Context, uri: s3uri.S3Uri, *, on_excluded: Callable[[str], None] | None = None
+) -> Iterator[tuple[ObjectEntry, str]]:
+    """s3cmd's wildcards in an object name given without -r (``s3://b/logs/2026-*.gz``): the objects
+    whose key matches it (``*`` and ``?`` as fnmatch has them, across '/' too), each with its name
+    below the part before the first wildcard. Listed from that part, one level only unless the
+    pattern goes on past a '/' after its first wildcard; the filters then apply, as to ``-r``."""
+    first = min(i for i in (uri.key.find("*"), uri.key.find("?")) if i >= 0)
+    literal, rest = uri.key[:first], uri.key[first:]
+    filters = filters_from(ctx.settings)
+    for page in ctx.client().list_objects(uri.bucket, prefix=literal, delimiter="" if "/" in rest else "/"):
+        for entry in page.objects:
+            if not fnmatch.fnmatchcase(entry.key, uri.key):
+                continue
+            name = relative_key(literal, entry.key)
+            if filters.exclude and filters.excludes_file(name):
+                if on_excluded is not None:
+                    on_excluded(name)
+                continue
+            yield entry, name
 
 
 def excluded_lines(ctx: Context, keys: Iterable[str]) -> None:

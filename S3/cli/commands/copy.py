@@ -8,7 +8,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from S3 import ExitCodes
-from S3.cli.commands.common import dry_run_listing, excluded_lines, relative_key, remote_objects, require_args
+from S3.cli.commands.common import (
+    dry_run_listing,
+    excluded_lines,
+    has_wildcards,
+    relative_key,
+    remote_objects,
+    require_args,
+    wildcard_objects,
+)
 from S3.cli.context import Context
 from S3.cli.headers import object_headers
 from S3.errors import ParameterError, S3cmdError
@@ -42,6 +50,9 @@ def _sources(ctx: Context, args: list[str]) -> dict[str, _Source]:
                 found[relative_key(uri.key, entry.key)] = _Source(uri.join(entry.key), entry.size)
         elif not uri.key or uri.key.endswith("/"):
             raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
+        elif has_wildcards(uri):  # as s3cmd: every object the name matches
+            for entry, name in wildcard_objects(ctx, uri, on_excluded=excluded.append):
+                found[name] = _Source(uri.join(entry.key), entry.size)
         else:
             found[uri.key.rsplit("/", 1)[-1]] = _Source(uri, None)
     excluded_lines(ctx, excluded)
@@ -142,7 +153,7 @@ def modify(ctx: Context, args: list[str]) -> int:
         else:
             if not uri.key:
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
-            targets.append(uri)
+            targets += [uri.join(e.key) for e, _ in wildcard_objects(ctx, uri)] if has_wildcards(uri) else [uri]
     score = ExitScoreboard()
     for index, uri in enumerate(targets, start=1):
         with _reported(uri, score):

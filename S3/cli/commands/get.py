@@ -9,7 +9,14 @@ import time
 from collections.abc import Iterator, Mapping
 
 from S3 import ExitCodes
-from S3.cli.commands.common import excluded_lines, relative_key, remote_objects, require_args
+from S3.cli.commands.common import (
+    excluded_lines,
+    has_wildcards,
+    relative_key,
+    remote_objects,
+    require_args,
+    wildcard_objects,
+)
 from S3.cli.context import Context
 from S3.cli.progress import Meter
 from S3.errors import LocalFileError, ParameterError, S3cmdError, TransferError
@@ -44,14 +51,23 @@ def get(ctx: Context, args: list[str]) -> int:
     if settings.recursive:
         jobs, folders = _recursive_jobs(ctx, uris, destination, score)
     else:
+        matched: list[tuple[s3uri.S3Uri, str, int | None]] = []  # from wildcards: (object, name, size)
+        excluded: list[str] = []
         for uri in uris:
             if not uri.key or uri.key.endswith("/"):
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
-            jobs.append((uri, os.path.basename(uri.key), None))
-        jobs = [(uri, _destination(destination, name, many=len(jobs) > 1), None) for uri, name, _ in jobs]
+            if has_wildcards(uri):  # as s3cmd: the objects it matches (none: nothing to do)
+                matched += [(uri.join(entry.key), name, entry.size)
+                            for entry, name in wildcard_objects(ctx, uri, on_excluded=excluded.append)]
+            else:
+                jobs.append((uri, os.path.basename(uri.key), None))
+        excluded_lines(ctx, excluded)
+        many = len(jobs) + len(matched) > 1
+        jobs = [(uri, _destination(destination, name, many=many), None) for uri, name, _ in jobs]
         for uri, dest, _ in jobs:
             if os.path.basename(dest) in (".", ".."):  # a key like 'a/..' names a folder, not a file
                 raise ParameterError(f"'{uri}' gives no usable file name: name the LOCAL_FILE to save it as")
+        jobs += _placed(matched, destination, score, many=many)
     if len(jobs) > 1 and destination and not destination.endswith("/") and not os.path.isdir(destination):
         raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
     log.info(f"Summary: {len(jobs)} remote files to download")
@@ -133,6 +149,25 @@ def _recursive_jobs(
                 jobs.append((uri.join(entry.key), target.path, entry.size))
     excluded_lines(ctx, excluded)
     return jobs, folders
+
+
+def _placed(matched: list[tuple[s3uri.S3Uri, str, int | None]], destination: str, score: ExitScoreboard, *,
+            many: bool) -> list[tuple[s3uri.S3Uri, str, int | None]]:
+    """Where objects a wildcard matched go: the file named, for one object and a destination that is
+    no folder; else below the destination, each name checked as ``-r`` checks keys."""
+    if not many and matched and not destination.endswith("/") and not os.path.isdir(destination):
+        return [(matched[0][0], destination, matched[0][2])]
+    claims = LocalClaims()
+    placed: list[tuple[s3uri.S3Uri, str, int | None]] = []
+    for uri, name, size in matched:
+        target = local_target(name, destination, size=size or 0)
+        refusal = target if isinstance(target, Refusal) else claims.claim(target)
+        if refusal is not None:
+            log.warning(f"Skipping '{uri}': {refusal.describe()}; nothing written for it")
+            score.failure(ExitCodes.EX_PARTIAL)
+        elif isinstance(target, LocalTarget) and not target.is_folder:
+            placed.append((uri, target.path, size))
+    return placed
 
 
 def _make_folder(ctx: Context, path: str, score: ExitScoreboard) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from S3 import ExitCodes
-from S3.cli.commands.common import remote_objects, require_args
+from S3.cli.commands.common import excluded_lines, has_wildcards, remote_objects, require_args, wildcard_objects
 from S3.cli.context import Context
 from S3.errors import ParameterError
 from S3.ExitCodes import ExitScoreboard
@@ -34,12 +34,20 @@ def delete(ctx: Context, args: list[str]) -> int:
             raise ParameterError("File name required, not only the bucket name. Alternatively use --recursive")
         if uri.key.endswith("/"):
             raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
-        if cfg.dry_run:  # s3cmd's dry run names the object without quotes, then warns
-            ctx.out(f"delete: {uri}")
+        if has_wildcards(uri):  # as s3cmd: every object the name matches (none: nothing to do)
+            excluded: list[str] = []
+            targets = [uri.join(entry.key) for entry, _ in wildcard_objects(ctx, uri, on_excluded=excluded.append)]
+            excluded_lines(ctx, excluded)
+        else:
+            targets = [uri]
+        if cfg.dry_run:  # s3cmd's dry run names the objects without quotes, then warns
+            for target in targets:
+                ctx.out(f"delete: {target}")
             log.warning("Exiting now because of --dry-run")
             continue
-        ctx.client().delete_object(uri.bucket, uri.key)
-        ctx.out(f"delete: '{uri}'")
+        for target in targets:
+            ctx.client().delete_object(target.bucket, target.key)
+            ctx.out(f"delete: '{target}'")
     return rc
 
 

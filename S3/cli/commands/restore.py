@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from S3 import ExitCodes
-from S3.cli.commands.common import dry_run_listing, remote_objects, require_args
+from S3.cli.commands.common import dry_run_listing, has_wildcards, remote_objects, require_args, wildcard_objects
 from S3.cli.context import Context
 from S3.errors import ParameterError
 from S3.output import log
@@ -49,6 +49,8 @@ def _targets(ctx: Context, args: list[str]) -> list[s3uri.S3Uri]:
             targets.extend(uri.join(entry.key) for entry in remote_objects(ctx, uri))
         elif not uri.key or uri.key.endswith("/"):
             raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
+        elif has_wildcards(uri):  # as s3cmd: every object the name matches
+            targets.extend(uri.join(entry.key) for entry, _ in wildcard_objects(ctx, uri))
         else:
             targets.append(uri)
     return targets
