@@ -62,4 +62,5 @@ def test_ls_over_plain_http_loads_no_tls_proxy_mail_sts_or_gpg_modules(tmp_path:
     assert server.requests, "ls never reached the server"
     assert not {"ssl", "urllib3", "urllib.request", "http.client", "email.utils"} & loaded
     assert not {"S3.sts.client", "S3.credentials.profile", "S3.credentials.web_identity", "S3.credentials.container",
-                "S3.credentials.imds", "configparser", "S3.transfer.gpg", "subprocess", "encodings.idna"} & loaded
+                "S3.credentials.imds", "configparser", "S3.transfer.gpg", "subprocess", "encodings.idna",
+                "S3.sync.local"} & loaded
