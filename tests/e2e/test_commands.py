@@ -325,6 +325,21 @@ def test_wildcards_in_an_object_name_act_on_every_object_they_match(s3cmd: S3cmd
     assert sorted(keys(s3, bucket)) == ["copies/a.txt", "copies/e.txt", "w/a.txt", "w/d/c.txt", "w/e.txt"]
 
 
+def test_a_folder_made_by_the_s3_console_is_fetched_without_a_failure(s3cmd: S3cmdRunner, bucket: str,
+                                                                        s3) -> None:  # type: ignore[no-untyped-def]
+    """The console's 'Create folder' stores a key 'dir/': s3cmd 2.4.0 passes over it with a warning
+    (exit 0); ours counted it as a file it could not name (exit 2). del -r deletes it with the rest."""
+    for key, body in (("cf/", b""), ("cf/x", b"x"), ("cf/sub/", b"")):
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    (s3cmd.home / "cfout").mkdir()
+    got = s3cmd("get", "-r", f"s3://{bucket}/cf/", "cfout/")
+    assert got.rc == 0, got.output
+    assert got.stderr == "WARNING: Found empty root object name on S3, ignoring.\n"
+    assert (s3cmd.home / "cfout" / "x").read_bytes() == b"x" and (s3cmd.home / "cfout" / "sub").is_dir()
+    gone = s3cmd("del", "-r", f"s3://{bucket}/cf/")
+    assert gone.rc == 0 and keys(s3, bucket) == [], gone.output
+
+
 # -- remote copies, moves and deletes: each test on objects of its own --------------------------
 
 def keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

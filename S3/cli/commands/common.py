@@ -34,19 +34,25 @@ def dry_run_listing(ctx: Context, lines: Iterable[str]) -> int:
 
 
 def remote_objects(
-    ctx: Context, uri: s3uri.S3Uri, *, on_excluded: Callable[[str], None] | None = None
+    ctx: Context, uri: s3uri.S3Uri, *, on_excluded: Callable[[str], None] | None = None, with_root: bool = False
 ) -> Iterator[ObjectEntry]:
     """Every object whose key starts with the URI's key, streamed page by page (for -r), less those that
     --exclude/--include/--rexclude/--rinclude (and their -from files) leave out, matched as s3cmd
-    matches them: on the key below the URI (``relative_key``). ``on_excluded`` is told each one left out."""
+    matches them: on the key below the URI (``relative_key``). ``on_excluded`` is told each one left out.
+
+    The folder's own marker (``s3://b/dir/`` holding a key ``dir/``, as the S3 console makes folders)
+    has no name below the URI: s3cmd passes over it with a warning, and so does this, unless
+    ``with_root`` (del -r, which deletes it with the rest)."""
     filters = _filters(ctx)
     for page in ctx.client().list_objects(uri.bucket, prefix=uri.key):
-        if not filters.exclude:
+        if not filters.exclude and (with_root or not uri.key.endswith("/")):
             yield from page.objects
             continue
         for entry in page.objects:
             relative = relative_key(uri.key, entry.key)
-            if not filters.excludes_file(relative):
+            if not relative and not with_root:
+                log.warning("Found empty root object name on S3, ignoring.")
+            elif not filters.excludes_file(relative):
                 yield entry
             elif on_excluded is not None:
                 on_excluded(relative)
@@ -80,6 +86,9 @@ def wildcard_objects(
             if not fnmatch.fnmatchcase(entry.key, uri.key):
                 continue
             name = relative_key(literal, entry.key)
+            if not name:  # the folder's own marker, as remote_objects passes over it
+                log.warning("Found empty root object name on S3, ignoring.")
+                continue
             if filters.exclude and filters.excludes_file(name):
                 if on_excluded is not None:
                     on_excluded(name)

@@ -63,7 +63,7 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
             sizes[entry.key] = entry.size
             yield entry.key
 
-    listing = keys_of(remote_objects(ctx, uri))
+    listing = keys_of(remote_objects(ctx, uri, with_root=True))
     if max_delete >= 0:
         keys = list(listing)
         if max_delete < len(keys):
