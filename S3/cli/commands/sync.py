@@ -313,10 +313,10 @@ def _done(ctx: Context, direction: _Direction, executor: Executor, planned: _Pla
 
 
 def _stats(direction: _Direction, executor: Executor, planned: _Planned) -> Stats:
-    from S3.output.stats import Stats
-
     """s3cmd's totals per direction: an upload counts destination-only keys as deleted (with or
     without --delete-removed), a download the files it removed and their size, a copy its copies."""
+    from S3.output.stats import Stats
+
     tally, counts = direction.tally, direction.counts
     common = {"files": counts["source"], "size": counts["source_bytes"]}
     if direction.kind == "copy":
