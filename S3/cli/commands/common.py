@@ -43,22 +43,33 @@ def remote_objects(
     The folder's own marker (``s3://b/dir/`` holding a key ``dir/``, as the S3 console makes folders)
     has no name below the URI: s3cmd passes over it with a warning, and so does this, unless
     ``with_root`` (del -r, which deletes it with the rest)."""
-    filters = _filters(ctx)
+    filters = listing_filters(ctx)
     for page in ctx.client().list_objects(uri.bucket, prefix=uri.key):
         if not filters.exclude and (with_root or not uri.key.endswith("/")):
             yield from page.objects
             continue
-        for entry in page.objects:
-            relative = relative_key(uri.key, entry.key)
-            if not relative and not with_root:
-                log.warning("Found empty root object name on S3, ignoring.")
-            elif not filters.excludes_file(relative):
-                yield entry
-            elif on_excluded is not None:
-                on_excluded(relative)
+        named = ((entry, relative_key(uri.key, entry.key)) for entry in page.objects)
+        yield from (entry for entry, _ in _kept(named, filters, on_excluded, with_root=with_root))
 
 
-def _filters(ctx: Context) -> Filters:
+def _kept(
+    named: Iterable[tuple[ObjectEntry, str]], filters: Filters, on_excluded: Callable[[str], None] | None, *,
+    with_root: bool,
+) -> Iterator[tuple[ObjectEntry, str]]:
+    """The listed objects (with their names below the URI) that a command acts on: the folder's own
+    marker passed over with s3cmd's warning (unless ``with_root``), the filters applied."""
+    for entry, name in named:
+        if not name and not with_root:
+            log.warning("Found empty root object name on S3, ignoring.")
+        elif filters.exclude and filters.excludes_file(name):
+            if on_excluded is not None:
+                on_excluded(name)
+        else:
+            yield entry, name
+
+
+def listing_filters(ctx: Context) -> Filters:
+    """--exclude/--include and the rest, as the listings of remote commands apply them."""
     # the filter machinery (the sync walk's module) loads only for a listing: ls and its like skip ~4 ms
     from S3.cli.commands.localfiles import filters_from
 
@@ -80,20 +91,11 @@ def wildcard_objects(
 
     first = min(i for i in (uri.key.find("*"), uri.key.find("?")) if i >= 0)
     literal, rest = uri.key[:first], uri.key[first:]
-    filters = _filters(ctx)
+    filters = listing_filters(ctx)
     for page in ctx.client().list_objects(uri.bucket, prefix=literal, delimiter="" if "/" in rest else "/"):
-        for entry in page.objects:
-            if not fnmatch.fnmatchcase(entry.key, uri.key):
-                continue
-            name = relative_key(literal, entry.key)
-            if not name:  # the folder's own marker, as remote_objects passes over it
-                log.warning("Found empty root object name on S3, ignoring.")
-                continue
-            if filters.exclude and filters.excludes_file(name):
-                if on_excluded is not None:
-                    on_excluded(name)
-                continue
-            yield entry, name
+        named = ((entry, relative_key(literal, entry.key)) for entry in page.objects
+                 if fnmatch.fnmatchcase(entry.key, uri.key))
+        yield from _kept(named, filters, on_excluded, with_root=False)
 
 
 def excluded_lines(ctx: Context, keys: Iterable[str]) -> None:

@@ -67,7 +67,10 @@ def get(ctx: Context, args: list[str]) -> int:
         for uri, dest, _ in jobs:
             if os.path.basename(dest) in (".", ".."):  # a key like 'a/..' names a folder, not a file
                 raise ParameterError(f"'{uri}' gives no usable file name: name the LOCAL_FILE to save it as")
-        jobs += _placed(matched, destination, score, many=many)
+        if not many and matched and not destination.endswith("/") and not os.path.isdir(destination):
+            jobs.append((matched[0][0], destination, matched[0][2]))  # one object: the file named
+        else:
+            jobs += _placed(matched, destination, score, LocalClaims())[0]  # a matched folder marker: no folder
     if len(jobs) > 1 and destination and not destination.endswith("/") and not os.path.isdir(destination):
         raise ParameterError("Destination must be a directory or stdout when downloading multiple sources.")
     log.info(f"Summary: {len(jobs)} remote files to download")
@@ -134,40 +137,35 @@ def _recursive_jobs(
     excluded: list[str] = []
     for uri in uris:
         before = len(excluded)
-        entries = list(remote_objects(ctx, uri, on_excluded=excluded.append))
-        if not entries and len(excluded) == before:  # nothing there at all (not: all of it excluded)
+        listed = [(uri.join(entry.key), relative_key(uri.key, entry.key), entry.size)
+                  for entry in remote_objects(ctx, uri, on_excluded=excluded.append)]
+        if not listed and len(excluded) == before:  # nothing there at all (not: all of it excluded)
             raise ParameterError(f"Source object '{uri}' does not exist.")
-        for entry in entries:
-            target = local_target(relative_key(uri.key, entry.key), destination, size=entry.size)
-            refusal = target if isinstance(target, Refusal) else claims.claim(target)
-            if refusal is not None:
-                log.warning(f"Skipping '{uri.join(entry.key)}': {refusal.describe()}; nothing written for it")
-                score.failure(ExitCodes.EX_PARTIAL)
-            elif isinstance(target, LocalTarget) and target.is_folder:
-                folders.append(target.path)
-            elif isinstance(target, LocalTarget):
-                jobs.append((uri.join(entry.key), target.path, entry.size))
+        placed, made = _placed(listed, destination, score, claims)
+        jobs += placed
+        folders += made
     excluded_lines(ctx, excluded)
     return jobs, folders
 
 
-def _placed(matched: list[tuple[s3uri.S3Uri, str, int | None]], destination: str, score: ExitScoreboard, *,
-            many: bool) -> list[tuple[s3uri.S3Uri, str, int | None]]:
-    """Where objects a wildcard matched go: the file named, for one object and a destination that is
-    no folder; else below the destination, each name checked as ``-r`` checks keys."""
-    if not many and matched and not destination.endswith("/") and not os.path.isdir(destination):
-        return [(matched[0][0], destination, matched[0][2])]
-    claims = LocalClaims()
-    placed: list[tuple[s3uri.S3Uri, str, int | None]] = []
-    for uri, name, size in matched:
+def _placed(listed: list[tuple[s3uri.S3Uri, str, int | None]], destination: str, score: ExitScoreboard,
+            claims: LocalClaims) -> tuple[list[tuple[s3uri.S3Uri, str, int | None]], list[str]]:
+    """(objects with a safe local path under ``destination``, folders to create from folder markers),
+    from (object, name below the destination, size); every other name is skipped with a warning (a key
+    may name any path: ``../x``, ``/etc/x``, ``a//b``), and one that ``claims`` says is taken."""
+    jobs: list[tuple[s3uri.S3Uri, str, int | None]] = []
+    folders: list[str] = []
+    for uri, name, size in listed:
         target = local_target(name, destination, size=size or 0)
         refusal = target if isinstance(target, Refusal) else claims.claim(target)
         if refusal is not None:
             log.warning(f"Skipping '{uri}': {refusal.describe()}; nothing written for it")
             score.failure(ExitCodes.EX_PARTIAL)
-        elif isinstance(target, LocalTarget) and not target.is_folder:
-            placed.append((uri, target.path, size))
-    return placed
+        elif isinstance(target, LocalTarget) and target.is_folder:
+            folders.append(target.path)
+        elif isinstance(target, LocalTarget):
+            jobs.append((uri, target.path, size))
+    return jobs, folders
 
 
 def _make_folder(ctx: Context, path: str, score: ExitScoreboard) -> None:

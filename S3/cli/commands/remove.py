@@ -5,7 +5,14 @@ from __future__ import annotations
 import itertools
 
 from S3 import ExitCodes
-from S3.cli.commands.common import excluded_lines, has_wildcards, remote_objects, require_args, wildcard_objects
+from S3.cli.commands.common import (
+    excluded_lines,
+    has_wildcards,
+    listing_filters,
+    remote_objects,
+    require_args,
+    wildcard_objects,
+)
 from S3.cli.context import Context
 from S3.errors import ParameterError
 from S3.ExitCodes import ExitScoreboard
@@ -13,7 +20,6 @@ from S3.output import log
 from S3.output.stats import Stats
 from S3.s3 import uri as s3uri
 from S3.s3.errors import exit_code_for
-from S3.settings.model import Settings
 from S3.transfer.parallel import run_in_order
 
 BATCH = 1000
@@ -81,7 +87,8 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
             empty = False
             for key in batch:
                 ctx.out(f"delete: '{uri.join(key)}'")
-        if not empty and (max_delete > 0 or _filtered(ctx.settings)):
+        filters = listing_filters(ctx)
+        if not empty and (max_delete > 0 or filters.exclude or filters.include):
             # s3cmd lists these runs whole first (the streaming one, which does not warn, cannot filter)
             log.warning("Exiting now because of --dry-run")
     else:
@@ -107,7 +114,3 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         ctx.out(Stats(files_deleted=len(gone), size_deleted=sum(gone)).text())
     return score.rc()
 
-
-def _filtered(settings: Settings) -> bool:
-    return any((settings.exclude, settings.include, settings.rexclude, settings.rinclude, settings.exclude_from,
-                settings.include_from, settings.rexclude_from, settings.rinclude_from))
