@@ -13,7 +13,7 @@ single-part, non-KMS object is one; a multipart ETag (``…-N``) is not, and the
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from S3.s3 import attrs
@@ -92,13 +92,19 @@ class RemoteEntry:
 Entry = LocalEntry | RemoteEntry
 
 
-def remote_entries(objects: Iterable[ObjectEntry], *, base: str) -> Iterator[RemoteEntry]:
+def remote_entries(
+    objects: Iterable[ObjectEntry], *, base: str, on_root: Callable[[], None] | None = None
+) -> Iterator[RemoteEntry]:
     """A listing (``S3Client.list_objects`` pages' objects) as entries keyed below ``base``.
 
     All keys share ``base``, so the relative keys keep the listing's order; a key that does not
     start with ``base`` (a server answering outside the prefix) is not ours to compare, and dropped.
+    The key ``base`` itself (the folder's own marker, 'dir/' in ``s3://b/dir/``) has no name below
+    it: ``on_root`` is told of it, and it is dropped too.
     """
     for obj in objects:
         if obj.key.startswith(base) and len(obj.key) > len(base):
             yield RemoteEntry.listed(obj.key[len(base):], size=obj.size, mtime=int(obj.last_modified.timestamp()),
                                      etag=obj.etag)
+        elif obj.key == base and on_root is not None:
+            on_root()

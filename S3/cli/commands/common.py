@@ -60,12 +60,17 @@ def _kept(
     marker passed over with s3cmd's warning (unless ``with_root``), the filters applied."""
     for entry, name in named:
         if not name and not with_root:
-            log.warning("Found empty root object name on S3, ignoring.")
+            root_marker_warning()
         elif filters.exclude and filters.excludes_file(name):
             if on_excluded is not None:
                 on_excluded(name)
         else:
             yield entry, name
+
+
+def root_marker_warning() -> None:
+    """s3cmd's words for the folder's own marker ('dir/' listed under ``s3://b/dir/``), passed over."""
+    log.warning("Found empty root object name on S3, ignoring.")
 
 
 def listing_filters(ctx: Context) -> Filters:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from S3 import ExitCodes
-from S3.cli.commands.common import relative_key
+from S3.cli.commands.common import relative_key, root_marker_warning
 from S3.cli.commands.localfiles import filters_from, notice_reporter
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
@@ -407,7 +407,7 @@ def _local_to_remote(
             only = dest.key[len(base):]
             stream = (_renamed(e, only) for e in stream)
         listing_prefix = base + only
-    remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix), base=base)
+    remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix), base=base, on_root=root_marker_warning)
     if only is not None:
         remote = (e for e in remote if e.key == only)
     elif "" not in scopes:  # only what the sources can give is compared (and so maybe deleted)
@@ -575,20 +575,15 @@ def _remote_to_local(
         assert isinstance(found, LocalTarget)
         return found
 
-    def folders_made(entries: Iterable[RemoteEntry]) -> Iterator[RemoteEntry]:
-        """Folder markers (empty 'dir/' objects) become folders as the listing streams by; they are
-        neither transfers nor compared."""
+    def missing_folders(entries: Iterable[RemoteEntry]) -> Iterator[RemoteEntry]:
+        """Folder markers (empty 'dir/' objects) whose folder is here already are passed over; the
+        others are transferred as s3cmd does, by a ``mkdir:`` counted with the downloads."""
         for entry in entries:
-            if not (entry.key.endswith("/") and entry.size == 0):
-                yield entry
-                continue
-            found = place(entry.key, 0)
-            if found is not None and not settings.dry_run and not excluded(entry.key):
-                try:
-                    os.makedirs(found.path, exist_ok=True)
-                except OSError as bad:
-                    log.error(f"Cannot create directory '{found.path}': {bad.strerror}")
-                    executor.fail(ExitCodes.EX_IOERR)
+            if entry.key.endswith("/") and entry.size == 0:
+                found = local_target(entry.key, target)
+                if isinstance(found, LocalTarget) and os.path.isdir(found.path):
+                    continue
+            yield entry
 
     gpg_settings = gpg.GpgSettings.from_settings(settings)
     meter_on = progress_meter_on(ctx)  # on a terminal: one file at a time, each with its meter
@@ -598,6 +593,8 @@ def _remote_to_local(
         if found is None:
             return None
         uri = source.join(base + action.key)
+        if found.is_folder:
+            return _folder_job(ctx, str(uri), found.path, counter)
 
         def lines(result: Result) -> str:
             shown = [] if meter_on else [formats.transfer_line(
@@ -629,7 +626,8 @@ def _remote_to_local(
         line = _report(ctx, lambda r: f"delete: '{path}'", lambda r: f"Delete of '{path}' failed: {r.error}")
         return Job(run=lambda: delete_local(path), subject=line)
 
-    remote = folders_made(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
+    remote = missing_folders(remote_entries(_objects(ctx, source.bucket, source.key), base=base,
+                                            on_root=root_marker_warning))
     local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
     stem = _stem(source, base)
     if stem:  # 's3://b/p/c dn/' compares dn/c… alone: nothing else in dn/ is deleted
@@ -637,6 +635,22 @@ def _remote_to_local(
     return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (str(source.join(base + a.key)), os.path.join(target, a.key)),
                       delete_label=lambda a: _path(a.entry), retrieving=str(source), cache=cache)
+
+
+def _folder_job(ctx: Context, uri: str, path: str, counter: str) -> Job:
+    """A folder marker's folder, made as s3cmd makes it: ``mkdir: 's3://b/p/dir/' -> 'dn/dir/' [i of N]``."""
+    shown = path.rstrip(os.sep) + os.sep
+    line = _report(ctx, lambda r: f"mkdir: '{uri}' -> '{shown}' {counter}",
+                   lambda r: f"Cannot create directory '{shown}': {r.error}")
+
+    def run() -> Result:
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as bad:
+            return Result(error=LocalFileError(bad.strerror or str(bad)))
+        return Result(bytes=0)
+
+    return Job(run=run, subject=line)
 
 
 # -- S3 → S3 -----------------------------------------------------------------------------------
@@ -649,8 +663,10 @@ def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filt
         raise ParameterError(_MUST_END_IN_SLASH)
     client = ctx.client()
     base = _remote_base(source)
-    src_stream = _Tracked(remote_entries(_objects(ctx, source.bucket, source.key), base=base))
-    dst_stream = remote_entries(_objects(ctx, dest.bucket, dest.key + _stem(source, base)), base=dest.key)
+    src_stream = _Tracked(remote_entries(_objects(ctx, source.bucket, source.key), base=base,
+                                         on_root=root_marker_warning))
+    dst_stream = remote_entries(_objects(ctx, dest.bucket, dest.key + _stem(source, base)), base=dest.key,
+                                on_root=root_marker_warning)
 
     def head(entry: RemoteEntry) -> Mapping[str, str]:
         if entry is src_stream.last:
