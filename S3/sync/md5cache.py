@@ -96,6 +96,11 @@ class Md5Cache:
                      "not read); it will be rewritten.")
         return cls(path, entries, warn=warn)
 
+    @property
+    def empty(self) -> bool:
+        """Nothing was read from a cache file (there is none, or it held nothing usable)."""
+        return not self._old
+
     def get(self, entry: LocalEntry) -> str | None:
         key = _cache_key(entry)
         with self._lock:

@@ -385,6 +385,34 @@ def test_a_folders_own_marker_is_passed_over_with_s3cmds_warning(s3cmd: S3cmdRun
     assert _keys(s3, bucket) == {"r/": b"", "r/a": b"a", "r/b": b"b", "copy/a": b"a"}
 
 
+def test_verbose_names_the_listings_in_s3cmds_order(s3cmd: S3cmdRunner, bucket: str) -> None:
+    """-v as s3cmd 2.4.0 prints it: a sync up compiles the local list before retrieving the remote
+    one, a sync down the other way round, and S3→S3 retrieves the source's listing, then the
+    destination's."""
+    _tree(s3cmd.home / "v", {"a": b"a"})
+
+    def listing_lines(*args: str) -> list[str]:
+        result = s3cmd("sync", "-v", *args)
+        assert result.rc == 0, result.output
+        return [line for line in result.stderr.splitlines()
+                if line.startswith(("INFO: Cache file", "INFO: Compiling", "INFO: Retrieving"))]
+
+    assert listing_lines("v/", f"s3://{bucket}/v/") == [
+        "INFO: Cache file not found or empty, creating/populating it.",
+        "INFO: Compiling list of local files...",
+        f"INFO: Retrieving list of remote files for s3://{bucket}/v/ ...",
+    ]
+    assert listing_lines(f"s3://{bucket}/v/", "vd/") == [
+        f"INFO: Retrieving list of remote files for s3://{bucket}/v/ ...",
+        "INFO: Cache file not found or empty, creating/populating it.",
+        "INFO: Compiling list of local files...",
+    ]
+    assert listing_lines(f"s3://{bucket}/v/", f"s3://{bucket}/w/") == [
+        f"INFO: Retrieving list of remote files for s3://{bucket}/v/ ...",
+        f"INFO: Retrieving list of remote files for s3://{bucket}/w/ ...",
+    ]
+
+
 def test_new_files_go_first_then_the_updated_ones_as_s3cmd_numbers_them(s3cmd: S3cmdRunner, bucket: str,
                                                                           s3) -> None:  # type: ignore[no-untyped-def]
     """s3cmd 2.4.0 sends (and lists with -n) the new files in key order, then the updated ones, in

@@ -71,7 +71,7 @@ class _Direction:
     delete: Callable[[Delete], Job]
     label: Callable[[Transfer], tuple[str, str]]  # (source, destination) as the output lines name them
     delete_label: Callable[[Delete], str]
-    retrieving: str  # the URI/path whose listing INFO names
+    retrieving: tuple[str, ...]  # the URIs whose listings INFO names, in s3cmd's order
     counts: dict[str, int] = field(default_factory=lambda: {"source": 0, "destination": 0, "source_bytes": 0})
     cache: Md5Cache | None = None
     dest_key: Callable[[str], str] = lambda key: key  # an action's key → the full destination key
@@ -188,7 +188,7 @@ def _counted(stream: Stream, counts: dict[str, int], side: str) -> Iterator[Entr
 
 def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
     settings = ctx.settings
-    log.info(f"Retrieving list of remote files for {direction.retrieving} ...")
+    _announce_listings(direction)
     with ActionSpool() as transfers, ActionSpool() as deletes, ActionSpool() as deferred:
         planned = _Planned(transfers, deletes, deferred)
         _plan_to_spools(ctx, direction, planned)
@@ -214,6 +214,18 @@ def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
     if direction.cache is not None:
         direction.cache.save()
     return executor.score.rc()
+
+
+def _announce_listings(direction: _Direction) -> None:
+    """s3cmd's -v lines for the two listings, in its order: a sync up walks the local tree first."""
+    local = []
+    if direction.cache is not None:
+        if direction.cache.empty:
+            local.append("Cache file not found or empty, creating/populating it.")
+        local.append("Compiling list of local files...")
+    remote = [f"Retrieving list of remote files for {uri} ..." for uri in direction.retrieving]
+    for line in (local + remote if direction.kind == "upload" else remote + local):
+        log.info(line)
 
 
 def _transfer_order(spool: ActionSpool) -> Iterator[Transfer]:
@@ -378,7 +390,6 @@ def _local_to_remote(
     several = len(sources) > 1 or any(os.path.isdir(source) for source in sources)
     if several and dest.key and not dest.key.endswith("/"):
         raise ParameterError(_MUST_END_IN_SLASH)
-    log.info("Compiling list of local files...")
     cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
     client = ctx.client()
     stream: Stream = local_entries(sources, filters=filters, follow_symlinks=settings.follow_symlinks,
@@ -439,7 +450,7 @@ def _local_to_remote(
 
     return _Direction("upload", stream, remote, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (_path(a.source), str(dest.join(base + a.key))),
-                      delete_label=lambda a: str(dest.join(base + a.key)), retrieving=str(dest.join(base)),
+                      delete_label=lambda a: str(dest.join(base + a.key)), retrieving=(str(dest.join(base)),),
                       cache=cache, dest_key=lambda key: base + key)
 
 
@@ -634,7 +645,7 @@ def _remote_to_local(
         local = (e for e in local if e.key.startswith(stem))
     return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (str(source.join(base + a.key)), os.path.join(target, a.key)),
-                      delete_label=lambda a: _path(a.entry), retrieving=str(source), cache=cache)
+                      delete_label=lambda a: _path(a.entry), retrieving=(str(source),), cache=cache)
 
 
 def _folder_job(ctx: Context, uri: str, path: str, counter: str) -> Job:
@@ -693,7 +704,7 @@ def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filt
     return _Direction("copy", src_stream, dst_stream, md5_resolver(local=lambda e: None, headers=head),
                       _ancestor_excluded(filters), transfer, delete,
                       label=lambda a: (str(source.join(base + a.key)), str(dest.join(dest.key + a.key))),
-                      delete_label=lambda a: str(dest.join(dest.key + a.key)), retrieving=str(dest))
+                      delete_label=lambda a: str(dest.join(dest.key + a.key)), retrieving=(str(source), str(dest)))
 
 
 class _Tracked:
