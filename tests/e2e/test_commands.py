@@ -721,6 +721,20 @@ def test_missing_source_warns_and_exits_12(s3cmd: S3cmdRunner, bucket: str, comm
     assert (run.rc, run.stdout, run.stderr) == (12, "", f"WARNING: Key not found s3://{bucket}/nope\n")
 
 
+@pytest.mark.parametrize("command", [
+    ("cp", "s3://{missing}/k", "s3://{bucket}/x"),
+    ("mv", "s3://{missing}/k", "s3://{bucket}/x"),
+    ("modify", "s3://{missing}/k"),
+], ids=["cp", "mv", "modify"])
+def test_source_in_a_missing_bucket_is_a_failed_copy_exit_1(s3cmd: S3cmdRunner, bucket: str,
+                                                             command: tuple[str, ...]) -> None:
+    """HEAD says 404 alike for a missing key and a missing bucket; s3cmd 2.4.0 names the bucket."""
+    missing = f"{bucket}-gone"
+    run = s3cmd(*(arg.format(bucket=bucket, missing=missing) for arg in command))
+    assert (run.rc, run.stdout, run.stderr) == (1, "", f"ERROR: Copy failed for: 's3://{missing}/k' "
+                                                       "(404 (NoSuchBucket): The specified bucket does not exist)\n")
+
+
 def test_cp_of_a_missing_and_a_present_source_copies_the_present_one(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
     s3.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
     mixed = s3cmd("cp", f"s3://{bucket}/nope", f"s3://{bucket}/a.txt", f"s3://{bucket}/y/")

@@ -24,6 +24,7 @@ from S3.ExitCodes import ExitScoreboard
 from S3.output import log
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
+from S3.s3.client import S3Client
 from S3.s3.errors import S3Error
 from S3.s3.etag import body_md5
 from S3.transfer.copy import MAX_SINGLE_COPY, CopyPlan, copy_object_any_size
@@ -102,7 +103,7 @@ def server_side_copy(
     client, settings = ctx.client(), ctx.settings
     head: Mapping[str, str] | None = None
     if size is None and settings.enable_multipart:
-        head = client.head_object(src.bucket, src.key).headers
+        head = _source_head(client, src)
         size = _size_of(head)
     chunk = settings.multipart_copy_chunk_size_mb * MIB
     plan = CopyPlan(src_bucket=src.bucket, src_key=src.key, bucket=dst.bucket, key=dst.key, size=size or 0,
@@ -111,9 +112,25 @@ def server_side_copy(
                     workers=max(1, settings.parallel_transfers))
     if plan.in_parts:
         # an upload copied in parts carries none of the source's metadata: give it the source's own
-        head = head if head is not None else client.head_object(src.bucket, src.key).headers
+        head = head if head is not None else _source_head(client, src)
         plan = dataclasses.replace(plan, metadata=_metadata_for_parts(head, headers))
     copy_object_any_size(client, plan)
+
+
+def _source_head(client: S3Client, uri: s3uri.S3Uri) -> Mapping[str, str]:
+    """The source's HEAD. HEAD answers a missing bucket with the same bare 404 as a missing key, and
+    s3cmd, which copies without asking first, reports NoSuchBucket: on that failure one more request
+    tells the two apart (its own failure, e.g. no right to ask, leaves the first answer standing)."""
+    try:
+        return client.head_object(uri.bucket, uri.key).headers
+    except S3Error as failed:
+        if failed.is_missing_key:
+            try:
+                client.bucket_location(uri.bucket)
+            except S3Error as probe:
+                if probe.is_missing_bucket:
+                    raise probe from None
+        raise
 
 
 @contextmanager
@@ -192,7 +209,7 @@ def _kept_headers(head: Mapping[str, str]) -> dict[str, str]:
 
 def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) -> None:
     client = ctx.client()
-    head = client.head_object(uri.bucket, uri.key).headers
+    head = _source_head(client, uri)
     headers = _kept_headers(head)
     headers.update(object_headers(ctx.settings))
     if ctx.settings.mime_type:
