@@ -424,6 +424,12 @@ def test_get_of_a_missing_object_exits_64_and_writes_nothing(s3cmd: S3cmdRunner,
     assert get_missing.rc == 64
     assert get_missing.stderr.strip() == f"ERROR: Parameter problem: Source object 's3://{bucket}/nope.txt' does not exist."
     assert not list(s3cmd.home.glob("*nope*"))
+    for target in ("nope.txt", "-"):  # s3cmd 2.4.0 says the same of an object in a missing bucket
+        no_bucket = s3cmd("get", f"s3://{bucket}-gone/nope.txt", target)
+        assert (no_bucket.rc, no_bucket.stdout) == (64, ""), no_bucket.output
+        assert no_bucket.stderr == (f"ERROR: Parameter problem: Source object 's3://{bucket}-gone/nope.txt' "
+                                    "does not exist.\n")
+    assert not list(s3cmd.home.glob("*nope*"))
 
 
 def test_wrong_secret_exits_77_without_echoing_it(s3cmd: S3cmdRunner, bucket: str) -> None:

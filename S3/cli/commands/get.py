@@ -180,7 +180,8 @@ def _make_folder(ctx: Context, path: str, score: ExitScoreboard) -> None:
 
 
 def _missing_source(uri: s3uri.S3Uri, problem: S3cmdError) -> S3cmdError:
-    if isinstance(problem, S3Error) and problem.is_missing_key:
+    """s3cmd's words (and exit 64) for an object that is not there, its bucket missing or not."""
+    if isinstance(problem, S3Error) and (problem.is_missing_key or problem.is_missing_bucket):
         return ParameterError(f"Source object '{uri}' does not exist.")
     return problem
 
@@ -303,9 +304,7 @@ def _to_stdout(ctx: Context, uri: s3uri.S3Uri) -> None:
         except _Encrypted:
             _decrypted_to_stdout(ctx, uri)
     except S3Error as failed:
-        if failed.is_missing_key:
-            raise ParameterError(f"Source object '{uri}' does not exist.") from None
-        raise
+        raise _missing_source(uri, failed) from None
     if ctx.settings.delete_after_fetch:
         removed = _remove_fetched(ctx, uri, where="written to stdout")
         if not ctx.quiet:  # not into the data on stdout, where s3cmd writes it
