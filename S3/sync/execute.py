@@ -86,6 +86,13 @@ class ActionSpool:
         if self._file is not None:
             self._file.close()
 
+    def clear(self) -> None:
+        """Forget every record (its file goes with them)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.count = 0
+
     def add(self, record: object) -> None:
         import pickle
 

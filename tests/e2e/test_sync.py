@@ -154,6 +154,41 @@ def test_delete_removed_max_delete_and_default_keep(s3cmd: S3cmdRunner, bucket: 
     assert set(_keys(s3, bucket)) == {"p/keep"}
 
 
+COWARDLY = "WARNING: delete: cowardly refusing to delete because no source files were found.  Use --force to override."
+
+
+@pytest.mark.parametrize("direction", ["up", "down", "s3-to-s3"])
+def test_an_empty_source_deletes_nothing_without_force(s3cmd: S3cmdRunner, bucket: str, s3,  # type: ignore[no-untyped-def]
+                                                       direction: str) -> None:
+    """A mistyped prefix or an unmounted volume must not empty the backup: s3cmd 2.4.0 refuses every
+    deletion when the source has no file (after the filters), unless --force. A dry run says the same."""
+    (s3cmd.home / "empty").mkdir()
+    _tree(s3cmd.home / "dest", {"a": b"1", "b/c": b"2"})
+    for key in ("dest/a", "dest/b/c", "only/x"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"1")
+    source, target = {
+        "up": ("empty/", f"s3://{bucket}/dest/"),
+        "down": (f"s3://{bucket}/typo/", "dest/"),
+        "s3-to-s3": (f"s3://{bucket}/typo/", f"s3://{bucket}/dest/"),
+    }[direction]
+    before_keys, before_files = _keys(s3, bucket), _files(s3cmd.home / "dest")
+    for extra in (["--dry-run"], [], ["--delete-after"]):
+        run = s3cmd("sync", "--delete-removed", *extra, source, target)
+        assert run.rc == 0 and COWARDLY in run.stderr.splitlines(), run.output
+        assert "delete:" not in run.stdout, run.output
+        assert (_keys(s3, bucket), _files(s3cmd.home / "dest")) == (before_keys, before_files)
+    # a source whose every file is excluded has none either
+    only = s3cmd("sync", "--delete-removed", "--exclude", "x", f"s3://{bucket}/only/", target)
+    assert only.rc == 0 and COWARDLY in only.stderr.splitlines(), only.output
+    assert (_keys(s3, bucket), _files(s3cmd.home / "dest")) == (before_keys, before_files)
+    forced = s3cmd("sync", "--delete-removed", "--force", source, target)
+    assert forced.rc == 0 and COWARDLY not in forced.stderr, forced.output
+    if direction == "down":
+        assert _files(s3cmd.home / "dest") == {}
+    else:
+        assert set(_keys(s3, bucket)) == {"only/x"}
+
+
 def test_delete_after_runs_after_uploads_and_is_withheld_when_one_fails(
     s3cmd: S3cmdRunner, bucket: str, s3  # type: ignore[no-untyped-def]
 ) -> None:

@@ -154,6 +154,7 @@ class _Planned:
     deferred: ActionSpool
     remote_deletes: int = 0  # s3cmd counts destination-only keys in its summary with or without --delete-removed
     withheld: DeletesWithheld | None = None
+    excluded_sources: int = 0  # source entries the filters left out: not "source files found"
 
 
 def _plan_to_spools(ctx: Context, direction: _Direction, planned: _Planned) -> None:
@@ -172,6 +173,8 @@ def _plan_to_spools(ctx: Context, direction: _Direction, planned: _Planned) -> N
         elif isinstance(action, DeletesWithheld):
             planned.withheld = action
         elif isinstance(action, Skip):
+            if action.reason is Reason.EXCLUDED and action.source is not None:
+                planned.excluded_sources += 1
             if action.reason is Reason.ONLY_AT_DESTINATION:
                 planned.remote_deletes += 1
             elif action.reason is Reason.MD5_UNKNOWN:
@@ -195,6 +198,7 @@ def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
         _summary(ctx, direction, planned)
         if planned.withheld is not None:
             log.warning("delete: maximum requested number of deletes would be exceeded, none performed.")
+        _refuse_deletes_without_source(ctx, direction, planned)
         if settings.dry_run:
             _dry_run(ctx, direction, planned)
             log.warning("Exiting now because of --dry-run")
@@ -226,6 +230,18 @@ def _announce_listings(direction: _Direction) -> None:
     remote = [f"Retrieving list of remote files for {uri} ..." for uri in direction.retrieving]
     for line in (local + remote if direction.kind == "upload" else remote + local):
         log.info(line)
+
+
+def _refuse_deletes_without_source(ctx: Context, direction: _Direction, planned: _Planned) -> None:
+    """A source with nothing in it (a mistyped prefix, an unmounted volume) would have --delete-removed
+    empty the destination: as s3cmd, no deletion then without --force. Checked before the dry run's
+    lines too, so that they show what the real run does."""
+    found = direction.counts["source"] - planned.excluded_sources
+    if found or ctx.settings.force or not (planned.deletes.count or planned.deferred.count):
+        return
+    log.warning("delete: cowardly refusing to delete because no source files were found.  Use --force to override.")
+    planned.deletes.clear()
+    planned.deferred.clear()
 
 
 def _transfer_order(spool: ActionSpool) -> Iterator[Transfer]:
@@ -668,7 +684,7 @@ def _folder_job(ctx: Context, uri: str, path: str, counter: str) -> Job:
 
 
 def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filters: Filters) -> _Direction:
-    from S3.cli.commands.copy import server_side_copy
+    from S3.cli.commands.copy import copy_options, server_side_copy
 
     if dest.key and not dest.key.endswith("/"):
         raise ParameterError(_MUST_END_IN_SLASH)
@@ -684,16 +700,16 @@ def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filt
             return _lower(client.head_object(source.bucket, base + entry.key).headers)
         return _lower(client.head_object(dest.bucket, dest.key + entry.key).headers)
 
-    shared = object_headers(ctx.settings)
+    options = copy_options(ctx.settings)  # --add-header, --mime-type: new metadata on each copy, as s3cmd
 
     def transfer(action: Transfer, counter: str) -> Job:
         src, dst = source.join(base + action.key), dest.join(dest.key + action.key)
         line = _report(ctx, lambda r: f"remote copy: '{src}' -> '{dst}'  {counter}",
                        lambda r: f"Copy of '{src}' failed: {r.error}")
         return Job(run=lambda: copy_one(client, (src.bucket, src.key), (dst.bucket, dst.key),
-                                        size=action.source.size, headers=shared,
+                                        size=action.source.size, headers=options.headers,
                                         copier=lambda: server_side_copy(ctx, src, dst, size=action.source.size,
-                                                                        headers=shared)),
+                                                                        options=options)),
                    subject=line)
 
     def delete(action: Delete) -> Job:
