@@ -1,4 +1,11 @@
-"""cp, mv and modify: server-side copies (modify copies an object onto itself with new metadata)."""
+"""cp, mv and modify: server-side copies (modify copies an object onto itself with new metadata).
+
+What a copy asks for follows s3cmd's ``object_copy``: ``--storage-class``, ``-P`` and encryption
+go along with the COPY directive (S3 applies them to a copy as it is); ``--add-header``,
+``--mime-type`` (and ``--remove-header``) need the REPLACE directive, which keeps nothing of the
+source, so the source's metadata is read first and sent back with them on top. An object copied
+onto itself is always replaced (S3 refuses a COPY onto itself), and never deleted by ``mv``.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +34,9 @@ from S3.s3 import uri as s3uri
 from S3.s3.client import S3Client
 from S3.s3.errors import S3Error
 from S3.s3.etag import body_md5
+from S3.settings.model import Settings
 from S3.transfer.copy import MAX_SINGLE_COPY, CopyPlan, copy_object_any_size
-from S3.transport.headers import header_size
+from S3.transport.headers import as_headers, header_size
 
 MIB = 1024 * 1024
 
@@ -60,6 +68,35 @@ def _sources(ctx: Context, args: list[str]) -> dict[str, _Source]:
     return dict(sorted(found.items()))
 
 
+@dataclass(frozen=True)
+class CopyOptions:
+    """What every copy of a run asks for, from the settings."""
+
+    headers: Mapping[str, str]  # ACL, storage class, encryption, --add-header, --mime-type's Content-Type
+    replace: bool  # new metadata asked for: REPLACE, on top of the source's own
+    removed: frozenset[str]  # --remove-header, lower case: left out of the source's metadata
+
+    @property
+    def changes_anything(self) -> bool:
+        """Whether a copy onto the source itself would change it (else S3 refuses it)."""
+        return self.replace or bool(self.headers)
+
+
+def copy_options(settings: Settings) -> CopyOptions:
+    """s3cmd replaces the metadata when ``add_headers``/``--add-header`` or ``--mime-type`` is given;
+    ``--remove-header`` does too here (s3cmd ignores it on a copy in one request, silently)."""
+    headers = object_headers(settings)
+    if settings.mime_type:
+        headers = _merged(headers, {"Content-Type": settings.mime_type})
+    removed = frozenset(name.lower() for name in settings.remove_headers)
+    return CopyOptions(headers=headers, replace=bool(settings.extra_headers or settings.mime_type or removed),
+                       removed=removed)
+
+
+def _same_object(src: s3uri.S3Uri, dst: s3uri.S3Uri) -> bool:
+    return (src.bucket, src.key) == (dst.bucket, dst.key)
+
+
 def _targets(ctx: Context, sources: dict[str, _Source], dest: s3uri.S3Uri) -> list[tuple[_Source, s3uri.S3Uri]]:
     directory = not dest.key or dest.key.endswith("/")
     if not directory and (len(sources) > 1 or ctx.settings.recursive):
@@ -75,45 +112,65 @@ def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> i
     log.info(f"Summary: {len(pairs)} remote files to {'move' if remove_source else 'copy'}")
     if not pairs:
         raise S3cmdError(f"Nothing to {'move' if remove_source else 'copy'}: no object matches {', '.join(args[:-1])}")
+    if remove_source:
+        # s3cmd copies such an object onto itself and then deletes it: its only copy is lost
+        itself = next((source.uri for source, dst in pairs if _same_object(source.uri, dst)), None)
+        if itself is not None:
+            raise ParameterError(f"Cannot move '{itself}' onto itself: that would delete it. "
+                                 "To change its metadata in place use cp or modify.")
     if ctx.settings.dry_run:  # s3cmd's dry-run verbs: "copy" and "move", without a count
         action = "move" if remove_source else "copy"
         return dry_run_listing(ctx, (f"{action}: '{source.uri}' -> '{dst}'" for source, dst in pairs))
-    headers = object_headers(ctx.settings)
+    options = copy_options(ctx.settings)
     client = ctx.client()
     score = ExitScoreboard()
     for index, (source, dst) in enumerate(pairs, start=1):
         src = source.uri
         line = f"{verb}: '{src}' -> '{dst}'  [{index} of {len(pairs)}]"
-        with _reported(src, score):
-            server_side_copy(ctx, source.uri, dst, size=source.size, headers=headers)
-            if remove_source and (src.bucket, src.key) != (dst.bucket, dst.key):
-                client.delete_object(src.bucket, src.key)
-            ctx.out(line)
-            score.success()
+        if _same_object(src, dst) and not options.changes_anything:
+            # S3 refuses it (400 InvalidRequest); saying what would make it legal helps more
+            log.error(f"Copy failed for: '{src}' (it is its own destination and no option changes it: "
+                      "give --mime-type, --add-header, --storage-class… to change it in place)")
+            score.failure(ExitCodes.EX_GENERAL)
+        else:
+            with _reported(src, score):
+                server_side_copy(ctx, src, dst, size=source.size, options=options)
+                if remove_source:
+                    client.delete_object(src.bucket, src.key)
+                ctx.out(line)
+                score.success()
         if score.failed and ctx.settings.stop_on_error:
             break
     return score.rc()
 
 
 def server_side_copy(
-    ctx: Context, src: s3uri.S3Uri, dst: s3uri.S3Uri, *, size: int | None, headers: Mapping[str, str]
+    ctx: Context, src: s3uri.S3Uri, dst: s3uri.S3Uri, *, size: int | None, options: CopyOptions
 ) -> None:
     """One CopyObject, or a copy in parts above ``multipart_copy_chunk_size_mb`` (s3cmd's threshold;
-    CopyObject refuses sources over 5 GiB). ``size`` None: asked with HEAD. Used by cp, mv and sync."""
+    CopyObject refuses sources over 5 GiB). ``size`` None: asked with HEAD. Used by cp, mv and sync.
+
+    Both ways give the new object the same metadata: the source's (S3 copies it with COPY; with
+    REPLACE or in parts, which copy none, it is read with HEAD and sent) with ``options`` on top."""
     client, settings = ctx.client(), ctx.settings
+    itself = _same_object(src, dst)
+    replace = options.replace or itself  # S3 takes a copy onto itself with REPLACE only
     head: Mapping[str, str] | None = None
-    if size is None and settings.enable_multipart:
+    if replace or (size is None and settings.enable_multipart):
         head = _source_head(client, src)
         size = _size_of(head)
     chunk = settings.multipart_copy_chunk_size_mb * MIB
+    # onto itself, as modify: in parts only where CopyObject cannot, so that the ETag stays the MD5
+    threshold = chunk if settings.enable_multipart and not itself else MAX_SINGLE_COPY
     plan = CopyPlan(src_bucket=src.bucket, src_key=src.key, bucket=dst.bucket, key=dst.key, size=size or 0,
-                    headers=headers, replace_metadata=False,
-                    threshold=chunk if settings.enable_multipart else MAX_SINGLE_COPY, part_size=chunk,
+                    headers=options.headers, replace_metadata=replace, threshold=threshold, part_size=chunk,
                     workers=max(1, settings.parallel_transfers))
-    if plan.in_parts:
-        # an upload copied in parts carries none of the source's metadata: give it the source's own
+    if replace or plan.in_parts:
         head = head if head is not None else _source_head(client, src)
-        plan = dataclasses.replace(plan, metadata=_metadata_for_parts(head, headers))
+        # a copy in place keeps its storage class (as modify); a copy elsewhere gets the one asked
+        # for, or S3's default, as a single CopyObject does
+        metadata = _new_metadata(head, options, storage_class=itself, in_parts=plan.in_parts)
+        plan = dataclasses.replace(plan, headers=metadata if replace else options.headers, metadata=metadata)
     copy_object_any_size(client, plan)
 
 
@@ -156,7 +213,8 @@ def mv(ctx: Context, args: list[str]) -> int:
     return _copy(ctx, args, verb="move", remove_source=True)
 
 
-_KEPT = ("Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires")
+_KEPT = ("Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
+         "x-amz-website-redirect-location")
 
 
 def modify(ctx: Context, args: list[str]) -> int:
@@ -187,30 +245,48 @@ def _size_of(head: Mapping[str, str]) -> int:
     return header_size(head, "Content-Length") or 0
 
 
-def _metadata_for_parts(head: Mapping[str, str], headers: Mapping[str, str]) -> dict[str, str]:
-    """The source's metadata and ours; its ETag's MD5 goes into s3cmd-attrs when they state none, so that
-    the copy (whose ETag is ``…-N``) can still be verified when it is downloaded or synced."""
-    metadata = {**_kept_headers(head), **headers}
-    md5 = body_md5(head)
-    if md5:
+def _merged(*layers: Mapping[str, str]) -> dict[str, str]:
+    """Later layers win, names compared without case (Content-Type from HEAD, content-type from
+    --add-header): a request must not carry one header twice."""
+    merged: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        merged.update({name.lower(): (name, value) for name, value in layer.items()})
+    return dict(merged.values())
+
+
+def _new_metadata(
+    head: Mapping[str, str], options: CopyOptions, *, storage_class: bool, in_parts: bool
+) -> dict[str, str]:
+    """The source's metadata (less ``--remove-header``) and ``options`` on top. The MD5 the source
+    is known by (its s3cmd-attrs, else its ETag) goes into s3cmd-attrs wherever the copy's ETag will
+    not state it (in parts: ``…-N``), so that the copy can still be verified when downloaded or synced."""
+    kept = {name: value for name, value in _kept_headers(head, storage_class=storage_class).items()
+            if name.lower() not in options.removed}
+    metadata = _merged(kept, options.headers)
+    found = as_headers(head)
+    etag_md5 = body_md5(found)
+    md5 = attrs.decode(found.get(attrs.HEADER, "")).md5 or etag_md5
+    if md5 and (in_parts or etag_md5 is None):
         name = next((name for name in metadata if name.lower() == attrs.HEADER), attrs.HEADER)
         metadata[name] = attrs.with_md5(metadata.get(name, ""), md5)
     return metadata
 
 
-def _kept_headers(head: Mapping[str, str]) -> dict[str, str]:
-    """The source's metadata that a copy with new headers (modify, a copy in parts) carries over."""
-    headers = {name: head[name] for name in _KEPT if name in head}
+def _kept_headers(head: Mapping[str, str], *, storage_class: bool) -> dict[str, str]:
+    """The source's metadata that a copy with new headers (modify, REPLACE, a copy in parts) carries
+    over; its storage class only where asked (a copy in place)."""
+    found = as_headers(head)
+    headers = {name: found[name] for name in _KEPT if name in found}
     headers.update({k: v for k, v in head.items() if k.lower().startswith("x-amz-meta-")})
-    if "x-amz-storage-class" in head:
-        headers["x-amz-storage-class"] = head["x-amz-storage-class"]
+    if storage_class and "x-amz-storage-class" in found:
+        headers["x-amz-storage-class"] = found["x-amz-storage-class"]
     return headers
 
 
 def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) -> None:
     client = ctx.client()
     head = _source_head(client, uri)
-    headers = _kept_headers(head)
+    headers = _kept_headers(head, storage_class=True)
     headers.update(object_headers(ctx.settings))
     if ctx.settings.mime_type:
         headers["Content-Type"] = ctx.settings.mime_type
