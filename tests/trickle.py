@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from tests.servers import LoopbackServer, _Quiet
 
@@ -29,9 +30,11 @@ class TrickleServer(LoopbackServer):
             def do_GET(self) -> None:  # noqa: N802
                 if self.path.split("?", 1)[0].rstrip("/") == "/bkt":  # a listing (sync): the one object 'big'
                     outer.count("list")
-                    self.reply(200, (f"<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>big</Key>"
-                                     f"<LastModified>2026-01-01T00:00:00.000Z</LastModified>"
-                                     f"<ETag>&quot;{outer.etag}&quot;</ETag><Size>{outer.size}</Size></Contents>"
+                    query = parse_qs(urlsplit(self.path).query)
+                    listed = "big".startswith(query.get("prefix", [""])[0])  # as S3: only below the prefix
+                    row = (f"<Contents><Key>big</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
+                           f"<ETag>&quot;{outer.etag}&quot;</ETag><Size>{outer.size}</Size></Contents>")
+                    self.reply(200, (f"<ListBucketResult><IsTruncated>false</IsTruncated>{row if listed else ''}"
                                      f"</ListBucketResult>").encode())
                     return
                 outer.count("GET")

@@ -77,6 +77,25 @@ def multipart_etag(part_etags: Sequence[str]) -> str:
     return f"{hashlib.md5(joined).hexdigest()}-{len(part_etags)}"
 
 
+def _check_page(page: xml.ListPage, *, prefix: str, marker: str, ordered: bool) -> None:
+    """A listing page is acted on (deleted, moved, downloaded, compared) only if it is one: every key
+    below the prefix asked for, and a truncated listing that says where it goes on, further on than
+    the page before. A server that breaks either rule would have us delete keys nobody named, end
+    a listing early (and sync delete what lies past it), or list forever."""
+    for key in (*(entry.key for entry in page.objects), *page.prefixes):
+        if not key.startswith(prefix):
+            raise xml.MalformedAnswer(f"The server listed '{key}', which is not below the prefix '{prefix}' "
+                                      "that was asked for; nothing is done with this listing.")
+    if not page.truncated:
+        return
+    if not page.next_marker:
+        raise xml.MalformedAnswer("The server's listing says it is truncated but not where it goes on "
+                                  "(no NextMarker, no key); it cannot be read to its end.")
+    if page.next_marker == marker or (ordered and marker and page.next_marker < marker):
+        raise xml.MalformedAnswer(f"The server's listing does not move on (its next page starts again at "
+                                  f"'{page.next_marker}'); it cannot be read to its end.")
+
+
 class S3Client:
     def __init__(
         self,
@@ -279,9 +298,10 @@ class S3Client:
             if self.settings.list_allow_unordered:
                 query.append(("allow-unordered", "true"))
             page = xml.parse_list_page(self.request("GET", bucket, query=query).body)
+            _check_page(page, prefix=prefix, marker=marker, ordered=not self.settings.list_allow_unordered)
             seen += len(page.objects) + len(page.prefixes)
             yield page
-            if not page.truncated or not page.next_marker or (0 < limit <= seen):
+            if not page.truncated or (0 < limit <= seen):
                 return
             marker = page.next_marker
 

@@ -133,7 +133,16 @@ def _names(tree: ET.Element) -> Callable[[str], str]:
     (``encoding-type=url``, asked for because XML 1.0 cannot carry some characters a key may
     hold); as they are from a server that ignored the request (decoding those would change
     keys with '%' or '+')."""
-    return unquote_plus if _text(tree, "EncodingType").lower() == "url" else str
+    return _url_decoded if _text(tree, "EncodingType").lower() == "url" else str
+
+
+def _url_decoded(text: str) -> str:
+    """A key as the listing encoded it; bytes that are not UTF-8 are no S3 key, and replacing them
+    (U+FFFD) would name another object."""
+    try:
+        return unquote_plus(text, errors="strict")
+    except UnicodeDecodeError:
+        raise MalformedAnswer(f"The server listed a key that is not UTF-8 once decoded ('{text}').") from None
 
 
 def parse_list_page(body: bytes) -> ListPage:

@@ -37,9 +37,10 @@ from S3.sync.local import Unlisted
 
 
 class UnsortedListing(S3cmdError):
-    """A stream came out of key order: merging it could delete what exists, so the run stops."""
+    """A stream came out of key order: merging it could delete what exists, so the run stops. The
+    local walk sorts what it yields, so the stream at fault is a server's listing (exit 11)."""
 
-    exit_code = ExitCodes.EX_SOFTWARE
+    exit_code = ExitCodes.EX_SERVERERROR
 
 
 class Reason(enum.Enum):

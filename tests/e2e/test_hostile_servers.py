@@ -234,3 +234,75 @@ def test_endless_listing_is_refused_past_the_answer_cap(serve, env) -> None:  # 
     assert peak < 250, f"peak RSS {peak:.0f} MiB"  # the 64 MiB cap, joined once; never the 200 MiB sent
     time.sleep(0.5)
     assert server.sent and max(server.sent) < 150 * MIB, server.sent
+
+
+# -- listings that are not what was asked for -------------------------------------------------
+
+def _listing(*keys: str, truncated: bool = False, next_marker: str = "", encoded: bool = False) -> bytes:
+    rows = "".join(f"<Contents><Key>{key}</Key><Size>1</Size><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
+                   f"<ETag>\"c4ca4238a0b923820dcc509a6f75849b\"</ETag></Contents>" for key in keys)
+    return (f"<ListBucketResult><Name>bkt</Name>{'<EncodingType>url</EncodingType>' if encoded else ''}"
+            f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"
+            f"{f'<NextMarker>{next_marker}</NextMarker>' if next_marker else ''}{rows}</ListBucketResult>").encode()
+
+
+def _lists_then_records(listing: Script) -> Script:
+    """``listing`` answers GETs of the bucket; anything else (a DELETE, a multi-delete POST, a GET of
+    an object) is recorded by the server and answered with an error, so that nothing looks done."""
+    def script(method: str, path: str) -> Answer:
+        if _is_listing(method, path):
+            return listing(method, path)
+        return Answer(500, b"<Error><Code>InternalError</Code><Message>not expected</Message></Error>")
+    return script
+
+
+def _is_listing(method: str, path: str) -> bool:
+    where, _, query = path.partition("?")
+    return method == "GET" and where.rstrip("/") == "/bkt" and "location" not in query
+
+
+def _acted_on(server: HostileServer) -> list[tuple[str, str]]:
+    return [(method, path) for method, path in server.requests if not _is_listing(method, path)]
+
+
+@pytest.mark.parametrize("args", [["del", "-r", "--force", "s3://bkt/dir/"], ["ls", "-r", "s3://bkt/dir/"],
+                                  ["get", "-r", "s3://bkt/dir/", "out/"], ["sync", "s3://bkt/dir", "out/"]],
+                         ids=["del", "ls", "get", "sync"])
+def test_keys_listed_outside_the_prefix_are_refused(serve, env, tmp_path: Path, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A server that ignores ``prefix=`` must not have us delete, move or fetch keys nobody named."""
+    server, config = serve(_lists_then_records(always(Answer(200, _listing("dir/a", "important", "zzz/keep")))))
+    (tmp_path / "out").mkdir()
+    result = run(config, env, *args, cwd=tmp_path)
+    assert "not below the prefix 'dir" in one_error(result) and result.rc == ExitCodes.EX_SERVERERROR
+    assert _acted_on(server) == [] and list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_listing_that_never_moves_on_is_refused(serve, env) -> None:  # type: ignore[no-untyped-def]
+    server, config = serve(always(Answer(200, _listing("a", "b", truncated=True, next_marker="b"))))
+    result = run(config, env, "ls", "-r", "s3://bkt")
+    assert "does not move on" in one_error(result) and result.rc == ExitCodes.EX_SERVERERROR
+    assert len(server.requests) == 2
+
+
+def test_a_truncated_listing_that_cannot_go_on_is_an_error_not_its_end(serve, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Taken for the end, it would have sync --delete-removed delete every file past it."""
+    def pages(method: str, path: str) -> Answer:
+        if "marker=" in path:
+            return Answer(200, _listing(truncated=True))  # no row, no NextMarker
+        return Answer(200, _listing("a", "b", truncated=True, next_marker="b"))
+    server, config = serve(_lists_then_records(pages))
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in "abcdef":
+        (out / name).write_bytes(b"1")
+    result = run(config, env, "sync", "--delete-removed", "s3://bkt/", "out/", cwd=tmp_path)
+    assert "truncated but not where it goes on" in one_error(result) and result.rc == ExitCodes.EX_SERVERERROR
+    assert sorted(p.name for p in out.iterdir()) == list("abcdef")
+
+
+def test_an_encoded_key_that_is_not_utf8_is_refused_not_replaced(serve, env) -> None:  # type: ignore[no-untyped-def]
+    """'%FF' decoded with replacement would name the object '\ufffd', which is another key."""
+    server, config = serve(_lists_then_records(always(Answer(200, _listing("caf%FF", "x", encoded=True)))))
+    result = run(config, env, "del", "-r", "--force", "s3://bkt/")
+    assert "not UTF-8" in one_error(result) and result.rc == ExitCodes.EX_SERVERERROR
+    assert _acted_on(server) == []
