@@ -5,11 +5,21 @@ it only when the block finishes without an exception; on any exception
 (including Ctrl-C) the temporary file is removed and the destination untouched.
 ``write_atomically_at`` does the same inside an already opened (and checked) directory,
 never following a symbolic link: for the credential cache.
+
+A ``ContainedPath`` (what ``S3.transfer.localpath.local_target`` makes of a key) is a path that
+must stay below its root: the folders between the root and the file are created and checked
+(``ensure_folders``) one component at a time with O_NOFOLLOW, and a symbolic link among them is
+refused (``ThroughSymlink``, an OSError), so that a link planted in the destination cannot send a download
+elsewhere. The root itself, named by the user, may be a link. Folders checked once are remembered
+for the rest of the run (``accept_writes`` forgets them): 2,000 files in one folder cost no more
+system calls than one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,8 +37,11 @@ class Stopping(Exception):
 
 def accept_writes() -> None:
     """A new run begins (``raw_main``): temporary files may be started again. A process runs once,
-    but in-process runs (tests, embedding) follow an interrupted one."""
+    but in-process runs (tests, embedding) follow an interrupted one, and may have changed the disk
+    in between: the folders checked by an earlier run are checked again."""
     _stopping.clear()
+    with _checked_lock:
+        _checked.clear()
 
 
 def remove_unfinished() -> None:
@@ -80,7 +93,11 @@ def _create_beside(path: str, suffix: str) -> tuple[int, str]:
 
 @contextmanager
 def atomic_file(path: str, *, mode: int | None = None, suffix: str = ".tmp") -> Iterator[int]:
-    """Yield a file descriptor to write to; ``mode`` None means what a new file would get (0666 & ~umask)."""
+    """Yield a file descriptor to write to; ``mode`` None means what a new file would get (0666 & ~umask).
+    A ``ContainedPath`` is written only when no folder below its root is a symbolic link (the caller
+    normally checked that already, with ``ensure_folders``: then this costs nothing)."""
+    if isinstance(path, ContainedPath):
+        ensure_folders(path, create=False)
     with _unfinished_lock:
         if _stopping.is_set():
             raise Stopping(f"not writing '{path}': interrupted")
@@ -137,3 +154,131 @@ def write_atomically_at(dir_fd: int, name: str, data: bytes, *, mode: int) -> No
         except FileNotFoundError:
             pass
         raise
+
+
+# -- paths that must stay below their root ------------------------------------------------------
+
+THROUGH_SYMLINK = "its local path goes through a symbolic link"
+
+
+class ContainedPath(str):
+    """``root`` joined with ``below``: a path that may only be written below ``root``.
+
+    A str, so that every layer between the place where a key becomes a path and the place where the
+    file is written passes it on unchanged; the writers (``ensure_folders``, ``atomic_file``) read
+    ``root`` and ``below`` from it, and no call in between has to carry the root separately. A
+    path built from it (``os.path.join``) is a plain str again: only the path itself is checked.
+    """
+
+    __slots__ = ("root", "below")
+    root: str
+    below: tuple[str, ...]
+
+    def __new__(cls, root: str, below: tuple[str, ...]) -> ContainedPath:
+        made = super().__new__(cls, os.path.join(root, *below))
+        made.root = root
+        made.below = below
+        return made
+
+    def __reduce__(self) -> tuple[type[ContainedPath], tuple[str, tuple[str, ...]]]:
+        return ContainedPath, (self.root, self.below)
+
+
+class ThroughSymlink(OSError):
+    """A folder between the root and the file is a symbolic link: the file is not written.
+
+    An OSError (ELOOP, as the kernel says for O_NOFOLLOW) whose strerror says which link, so that
+    every handler that reports a failed write names it; ``S3.transfer.objects.make_parent`` turns it
+    into a refusal of that one key (exit 2), as for any other key refused for its local path."""
+
+    def __init__(self, path: str, link: str) -> None:
+        super().__init__(errno.ELOOP, f"{THROUGH_SYMLINK} ('{link}')", path)
+        self.path = path
+        self.link = link
+
+
+# (root, folders below it) that are real folders, each one checked with O_NOFOLLOW during this run
+_checked: set[tuple[str, tuple[str, ...]]] = set()
+_checked_lock = threading.Lock()
+# A folder to look into, not to read: O_PATH needs no permission on it (Linux); elsewhere, O_RDONLY.
+_OPEN_BASE = os.O_DIRECTORY | getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FOLDER = _OPEN_BASE | os.O_NOFOLLOW
+# What opening a symbolic link with O_DIRECTORY | O_NOFOLLOW fails with: Linux says ENOTDIR (ELOOP
+# without O_DIRECTORY), FreeBSD EMLINK; a file says ENOTDIR too, so lstat tells them apart.
+_MAYBE_LINK = {errno.ENOTDIR, errno.ELOOP, errno.EMLINK}
+
+
+def ensure_folders(path: ContainedPath, *, create: bool) -> None:
+    """Check that every folder between ``path.root`` and ``path`` is a real folder, creating the
+    missing ones when ``create``; raise ``ThroughSymlink`` for a symbolic link among them, OSError
+    when one cannot be made or entered. ``path`` itself is not looked at: a file is renamed over
+    whatever is there, and a folder marker's ``mkdir`` writes nothing through a link already there.
+
+    Without ``create``, a missing folder ends the check: nothing can be written below it anyway.
+    """
+    folders = path.below[:-1]
+    if (path.root, folders) in _checked:  # () stands for the root itself
+        return
+    start = max(len(folders) - 1, 0)
+    while start and (path.root, folders[:start]) not in _checked:
+        start -= 1
+    # from the deepest folder already checked, or the root (the user's own: followed, made when
+    # missing, as named): only the components not checked yet are opened
+    base = os.path.join(path.root, *folders[:start]) or os.curdir
+    try:
+        fd = os.open(base, _OPEN_BASE)
+    except FileNotFoundError:
+        if not create:
+            return
+        if start:  # a folder checked earlier in this run has gone: not made again blindly
+            raise
+        os.makedirs(base, exist_ok=True)
+        fd = os.open(base, _OPEN_BASE)
+    try:
+        if not start:
+            with _checked_lock:
+                _checked.add((path.root, ()))
+        for depth in range(start, len(folders)):
+            inner = _enter(fd, folders[depth], create=create, path=path,
+                           link=os.path.join(path.root, *folders[: depth + 1]))
+            os.close(fd)
+            fd = inner
+            if fd < 0:
+                return
+            with _checked_lock:
+                _checked.add((path.root, folders[: depth + 1]))
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _enter(parent: int, name: str, *, create: bool, path: str, link: str) -> int:
+    """Open the folder ``name`` in ``parent`` without following a link (``link``: its path, to name it),
+    making it first when it is missing and ``create``; -1 when it is missing and not to be made."""
+    made = False
+    while True:
+        try:
+            return os.open(name, _OPEN_FOLDER, dir_fd=parent)
+        except FileNotFoundError:
+            if not create:
+                return -1
+            if made:  # made, then gone again at once
+                raise
+        except OSError as bad:
+            if bad.errno in _MAYBE_LINK and _is_link(parent, name):
+                raise ThroughSymlink(path, link) from None
+            raise
+        try:
+            os.mkdir(name, 0o777, dir_fd=parent)
+        except FileExistsError:
+            # made meanwhile (by another worker, or by someone else, perhaps as a link): opened and
+            # checked like any folder that was there
+            pass
+        made = True
+
+
+def _is_link(parent: int, name: str) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode)
+    except OSError:
+        return False

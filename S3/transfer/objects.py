@@ -22,8 +22,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from S3 import ExitCodes
+from S3.atomic import ContainedPath, ThroughSymlink, ensure_folders
 from S3.errors import LocalFileError, S3cmdError
 from S3.s3 import attrs
+from S3.transfer.localpath import SymlinkInPath
 
 if TYPE_CHECKING:
     from S3.s3.client import S3Client
@@ -96,8 +98,21 @@ def restore_attrs(path: str, headers: Mapping[str, str]) -> None:
 
 
 def make_parent(dest: str) -> None:
-    """Create the folder ``dest`` goes in, when it is missing (a stat, not a failing mkdir, per file)."""
+    """Create the folder ``dest`` goes in, when it is missing (a stat, not a failing mkdir, per file).
+
+    A path made from a key (``ContainedPath``) gets its folders below the destination made and
+    checked one at a time, once per folder per run: a symbolic link among them is refused
+    (``SymlinkInPath``, exit 2) before anything is written, rather than followed out of the
+    destination. A path the user named is taken as named, links and all."""
     parent = os.path.dirname(dest)
+    if isinstance(dest, ContainedPath):
+        try:
+            ensure_folders(dest, create=True)
+        except ThroughSymlink as refused:
+            raise SymlinkInPath(refused) from None
+        except OSError as bad:
+            raise LocalFileError(f"Cannot create directory '{parent}': {bad.strerror}") from None
+        return
     if parent and not os.path.isdir(parent):
         try:
             os.makedirs(parent, exist_ok=True)
