@@ -13,19 +13,28 @@ page cache while the later ranges still arrive), so little is left to hash once 
 last byte is in. A mismatch is
 downloaded once more, then fails with nothing left behind. A connection that drops
 mid-body resumes with a Range request from where it stopped.
+
+``get --continue`` (``resume_to_file``) appends what a partial file lacks, asking from its
+size on, then checks the whole file against the object's MD5 (its size alone when no MD5 is
+known). A file that does not match (its first part was other bytes), one longer than the
+object, and a symbolic link or anything else not a plain file (appending would write
+wherever it points) are downloaded whole again, atomically as above: what a user ends up
+with is the object's bytes, or an error.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import queue
 import re
+import stat
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Protocol
 
 from S3.atomic import atomic_file, write_all
@@ -450,13 +459,8 @@ def _fetch_into(
     return done[0], in_order.hexdigest() if in_order is not None else ""
 
 
-def download_to_file(
-    client: S3Client, bucket: str, key: str, dest: str, *, resume: bool = False, fetch: Fetch = Fetch()
-) -> int:
-    """Download to ``dest`` atomically (or append to it with ``resume``); returns bytes received."""
-    if resume and os.path.exists(dest):
-        with open(dest, "ab") as out:
-            return _stream(client, bucket, key, out, start=out.tell(), end=None, fetch=fetch)
+def download_to_file(client: S3Client, bucket: str, key: str, dest: str, *, fetch: Fetch = Fetch()) -> int:
+    """Download to ``dest`` atomically; returns bytes received."""
     for attempt in range(1, DOWNLOAD_TRIES + 1):
         try:
             return _download_once(client, bucket, key, dest, fetch)
@@ -481,6 +485,126 @@ def _download_once(client: S3Client, bucket: str, key: str, dest: str, fetch: Fe
         elif expected != got:
             raise _Mismatch(expected, got)
     return received
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What ``resume_to_file`` left at the destination: always the whole object."""
+
+    size: int  # the object's size: what s3cmd's download line counts, resumed bytes or not
+    complete: bool = False  # the file was the whole object already: nothing fetched, nothing written
+
+
+def resume_to_file(client: S3Client, bucket: str, key: str, dest: str, *, fetch: Fetch = Fetch()) -> Resumed:
+    """``get --continue``: complete the partial file ``dest`` with the object's remaining bytes, then
+    check the whole file; a file that turns out not to be the object's beginning is downloaded whole
+    again (atomically, as ``download_to_file``)."""
+    counted = [0]
+    progress = fetch.progress
+
+    def count(amount: int) -> None:
+        counted[0] += amount
+        if progress is not None:
+            progress(amount)
+
+    fd = _open_to_append(dest)
+    if fd is not None:
+        try:
+            done = _append_rest(client, bucket, key, dest, fd, replace(fetch, progress=count))
+        finally:
+            os.close(fd)
+        if done is not None:
+            return done
+        if progress is not None and counted[0]:
+            progress(-counted[0])  # the meter starts over with the whole download
+    return Resumed(download_to_file(client, bucket, key, dest, fetch=fetch))
+
+
+def _open_to_append(dest: str) -> int | None:
+    """``dest`` opened to append to and read back, or None when it cannot be resumed: missing, a
+    symbolic link (appending would write to whatever it points to, maybe outside the destination),
+    or not a plain file. O_NOFOLLOW and the second look after opening close the window in which the
+    path could be swapped for a link (or a FIFO: O_NONBLOCK, so that opening one does not hang)."""
+    try:
+        if not stat.S_ISREG(os.lstat(dest).st_mode):
+            return _not_resumable(dest)
+        fd = os.open(dest, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as failed:
+        if failed.errno not in (errno.ELOOP, errno.EMLINK):  # a link after all (Linux: ELOOP, FreeBSD: EMLINK)
+            raise
+        return _not_resumable(dest)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return _not_resumable(dest)
+    return fd
+
+
+def _not_resumable(dest: str) -> None:
+    log.info("'%s' is not a plain file: not resumed, replaced by the whole object", dest)
+
+
+def _append_rest(client: S3Client, bucket: str, key: str, dest: str, fd: int, fetch: Fetch) -> Resumed | None:
+    """Append the bytes the file at ``fd`` lacks and check the whole file: the outcome, or None when
+    the file is not the object (said in a WARNING or INFO line, as s3cmd says it) and must be fetched whole."""
+    have = os.fstat(fd).st_size
+    try:
+        # from byte 0 no Range is sent: an empty object is then an empty answer, not a 416
+        first = client.get_object(bucket, key, offset=have)
+    except S3Error as failed:
+        if not failed.is_unsatisfiable_range:
+            raise
+        # nothing from byte ``have`` on: the file is the whole object already, or longer than it
+        # (its headers are told to no one: a file found whole is not received, and one that is not
+        # is told about by the whole download that follows)
+        return _check_whole(client.head_object(bucket, key), bucket, key, dest, fd, have=have)
+    total = _object_size(first)
+    if _bytes_in(first)[0] != have or total is None or total < have:
+        # a server that ignores Range (its body starts at byte 0), or no size to check against
+        first.close()
+        log.info("s3://%s/%s cannot be resumed from byte %d: downloading it whole", bucket, key, have)
+        return None
+    _tell(first, fetch)
+    if fetch.progress and have:
+        fetch.progress(have)  # as s3cmd, the count goes on from the bytes already there
+    appended = _stream(client, bucket, key, _FdWriter(fd), start=have, end=None, fetch=fetch, first=first)
+    checked = _check_whole(first, bucket, key, dest, fd, have=os.fstat(fd).st_size)
+    return None if checked is None else Resumed(checked.size, complete=not appended)
+
+
+def _tell(answer: Response, fetch: Fetch) -> None:
+    """The object's headers and size, to whoever asked (``Fetch.on_headers``, ``Fetch.on_total``)."""
+    if fetch.on_headers:
+        try:
+            fetch.on_headers(as_headers(answer.headers).lowered())
+        except BaseException:
+            answer.close()
+            raise
+    size = _object_size(answer)
+    if fetch.on_total and size is not None:
+        fetch.on_total(size)
+
+
+def _check_whole(answer: Response, bucket: str, key: str, dest: str, fd: int, *, have: int) -> Resumed | None:
+    """Is the ``have``-byte file at ``fd`` the object that ``answer`` (a ranged GET or a HEAD) describes?
+    Resumed(size, complete=True) when it is, None when it is not (after saying why, in s3cmd's words)."""
+    total = _object_size(answer)
+    if total is not None and have > total:
+        log.info("Download forced for '%s' as source is smaller than local file", dest)
+        return None
+    expected = _expected_md5(answer, _checkable_md5(answer))
+    if expected:
+        got = _file_md5(fd, have)
+        if got != expected:
+            log.warning("MD5 signatures do not match: computed=%s, received=%s", got, expected)
+            return None
+    else:
+        _unverified(bucket, key)
+    if total is None or have != total:
+        log.warning("Reported size (%s) does not match received size (%d)", total, have)
+        return None
+    return Resumed(total, complete=True)
 
 
 def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], *, fetch: Fetch = Fetch()) -> int:

@@ -27,7 +27,7 @@ from S3.s3.errors import S3Error
 from S3.settings.model import Settings
 from S3.transfer import gpg
 from S3.transfer.chunking import part_size
-from S3.transfer.download import Fetch, download_to_file, download_to_stream
+from S3.transfer.download import Fetch, download_to_file, download_to_stream, resume_to_file
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
 from S3.transfer.objects import make_parent
 from S3.transfer.parallel import run_in_order
@@ -225,23 +225,39 @@ def _get_one(ctx: Context, uri: s3uri.S3Uri, dest: str, *, counter: str = "[1 of
         elif not settings.force:
             raise _exists(dest)
     make_parent(dest)
-    log.info(f"Receiving file '{dest}', please wait...")
+    receiving = f"Receiving file '{dest}', please wait..."
+    if not resume:
+        log.info(receiving)
     meter = Meter.start(ctx, f"download: '{uri}' -> '{dest}'  {counter}", None)
     started = time.monotonic()
     seen: dict[str, str] = {}
+    told: list[bool] = []
+
+    def on_total(size: int) -> None:
+        """With --continue, s3cmd says 'Receiving' only when bytes are to come (not for a file found
+        whole, and after its 'Download forced' line): that is once the first answer with a body is in."""
+        if resume and not told:
+            told.append(True)
+            log.info(receiving)
+        meter.set_total(size)
+
+    fetch = _fetch(ctx, meter.update, on_total=on_total, on_headers=seen.update)
     try:
-        received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, resume=resume,
-                                    fetch=_fetch(ctx, meter.update, on_total=meter.set_total, on_headers=seen.update))
+        if resume:  # the file ends up the whole object, checked, whatever was there (a wrong file is replaced)
+            resumed = resume_to_file(ctx.client(), uri.bucket, uri.key, dest, fetch=fetch)
+            if resumed.complete:
+                log.info(f"Skipping over existing file: '{dest}'")  # s3cmd's words for a file already whole
+                return ""
+            received = resumed.size  # as s3cmd's line: the whole object, not only the bytes appended
+        else:
+            received = download_to_file(ctx.client(), uri.bucket, uri.key, dest, fetch=fetch)
         if gpg.is_encrypted(seen):  # as upstream: any object s3cmd -e stored is decrypted, -e or not
             gpg.decrypt_download(dest, settings=gpg.GpgSettings.from_settings(settings))
             received = os.path.getsize(dest)
-    except S3Error as failed:
-        if failed.is_unsatisfiable_range and resume:
-            log.info(f"'{dest}' is already complete")
-            return ""
-        raise
     except OSError as bad:
-        raise LocalFileError(f"Cannot write '{dest}': {bad.strerror}; nothing was written") from None
+        # a resumed file may hold part of what was appended before the failure: no "nothing was written"
+        done = "" if resume else "; nothing was written"
+        raise LocalFileError(f"Cannot write '{dest}': {bad.strerror}{done}") from None
     meter.finish()
     line = "" if meter.active else formats.transfer_line("download", str(uri), dest, size=received,
                                                           seconds=time.monotonic() - started)
