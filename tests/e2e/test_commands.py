@@ -179,6 +179,11 @@ def test_get_skip_existing_keeps_the_local_file(tree: Tree, local_copy: Path) ->
 def test_get_to_stdout(tree: Tree) -> None:
     to_stdout = tree.s3cmd("get", f"s3://{tree.bucket}/a.txt", "-")
     assert (to_stdout.rc, to_stdout.stdout) == (0, "hello\n")
+    # -r and wildcards: every object below or matched, one after the other in key order, as s3cmd
+    recursive = tree.s3cmd("get", "-r", f"s3://{tree.bucket}/dir/", "-")
+    assert (recursive.rc, recursive.stdout) == (0, "x\nyy\n"), recursive.output
+    matched = tree.s3cmd("get", f"s3://{tree.bucket}/dir/d/*.txt", "-")
+    assert (matched.rc, matched.stdout) == (0, "x\n"), matched.output
 
 
 def test_get_recursive_recreates_the_tree(tree: Tree) -> None:
@@ -739,6 +744,16 @@ def test_source_in_a_missing_bucket_is_a_failed_copy_exit_1(s3cmd: S3cmdRunner, 
     run = s3cmd(*(arg.format(bucket=bucket, missing=missing) for arg in command))
     assert (run.rc, run.stdout, run.stderr) == (1, "", f"ERROR: Copy failed for: 's3://{missing}/k' "
                                                        "(404 (NoSuchBucket): The specified bucket does not exist)\n")
+
+
+@pytest.mark.parametrize("command", [("setacl", "-P"), ("modify", "--add-header=x-amz-meta-a:b")],
+                         ids=["setacl", "modify"])
+def test_a_prefix_without_recursive_is_a_usage_error(s3cmd: S3cmdRunner, bucket: str, s3,  # type: ignore[no-untyped-def]
+                                                     command: tuple[str, str]) -> None:
+    s3.put_object(Bucket=bucket, Key="p/a", Body=b"a")
+    run = s3cmd(*command, f"s3://{bucket}/p/")
+    assert (run.rc, run.stdout, run.stderr) == (
+        64, "", f"ERROR: Parameter problem: Expecting S3 URI with a filename or --recursive: s3://{bucket}/p/\n")
 
 
 def test_cp_of_a_missing_and_a_present_source_copies_the_present_one(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from S3.cli.commands.common import (
     wildcard_objects,
 )
 from S3.cli.context import Context
+from S3.errors import ParameterError
 from S3.output import log
 from S3.s3 import uri as s3uri
 from S3.s3 import xml
@@ -110,6 +111,8 @@ def setacl(ctx: Context, args: list[str]) -> int:
             targets += [uri.join(entry.key) for entry in remote_objects(ctx, uri, on_excluded=excluded.append)]
         elif has_wildcards(uri):  # as s3cmd: every object the name matches
             targets += [uri.join(entry.key) for entry, _ in wildcard_objects(ctx, uri, on_excluded=excluded.append)]
+        elif uri.key.endswith("/"):  # as s3cmd: a prefix is no object, and -r was not given
+            raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
         elif uri.key:
             targets.append(uri)
         else:

@@ -226,7 +226,7 @@ def modify(ctx: Context, args: list[str]) -> int:
         if ctx.settings.recursive:
             targets.extend(uri.join(e.key) for e in remote_objects(ctx, uri))
         else:
-            if not uri.key:
+            if not uri.key or uri.key.endswith("/"):
                 raise ParameterError(f"Expecting S3 URI with a filename or --recursive: {uri}")
             targets += [uri.join(e.key) for e, _ in wildcard_objects(ctx, uri)] if has_wildcards(uri) else [uri]
     score = ExitScoreboard()

@@ -43,7 +43,8 @@ def get(ctx: Context, args: list[str]) -> int:
     uris = [s3uri.parse_bucket(s) for s in sources]
     if destination == "-":
         for uri in uris:
-            _to_stdout(ctx, uri)
+            for named in _named_objects(ctx, uri):
+                _to_stdout(ctx, named)
         return ExitCodes.EX_OK
     score = ExitScoreboard()
     jobs: list[tuple[s3uri.S3Uri, str, int | None]] = []  # (object, local path, size when listed)
@@ -123,6 +124,19 @@ def get(ctx: Context, args: list[str]) -> int:
     if settings.dry_run:
         log.warning("Exiting now because of --dry-run")
     return score.rc()
+
+
+def _named_objects(ctx: Context, uri: s3uri.S3Uri) -> Iterator[s3uri.S3Uri]:
+    """The objects ``uri`` names for a download to stdout: with -r every one below it, with a wildcard
+    every match, in key order (folder markers hold no bytes); else the object itself."""
+    if not ctx.settings.recursive and not has_wildcards(uri):
+        yield uri
+        return
+    listed = (remote_objects(ctx, uri) if ctx.settings.recursive
+              else (entry for entry, _ in wildcard_objects(ctx, uri)))
+    for entry in listed:
+        if not (entry.key.endswith("/") and entry.size == 0):
+            yield uri.join(entry.key)
 
 
 def _recursive_jobs(
