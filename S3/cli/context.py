@@ -19,7 +19,7 @@ from typing import IO
 from S3.credentials import defaults
 from S3.credentials.context import ProviderContext
 from S3.credentials.refreshing import RefreshingCredentials
-from S3.output import log
+from S3.output import formats, log
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
 from S3.s3.client import ClientSettings, S3Client
@@ -64,8 +64,8 @@ class Context:
         return self.settings.quiet
 
     def out(self, line: str) -> None:
-        if not self.quiet:
-            self.stdout.write(line + "\n")
+        if not self.quiet:  # a key's CR or ESC must not rewrite the terminal (its LF: formats.shown)
+            self.stdout.write(formats.shown_lines(line) + "\n")
             self.stdout.flush()
 
     def provider_context(self) -> ProviderContext:

@@ -27,6 +27,24 @@ def listing_time(when: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+# C0 controls but tab, DEL, and the C1 controls: a key may hold any of them, and printed as they are
+# they would start a forged output line (LF), overwrite one (CR) or drive the terminal (ESC, CSI).
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09}
+_CONTROLS.update({0x0A: "\\n", 0x0D: "\\r"})
+_LINE_CONTROLS = {code: text for code, text in _CONTROLS.items() if code != 0x0A}
+
+
+def shown(name: str) -> str:
+    """A key or a path as an output line shows it: control characters escaped (``\\n``, ``\\x1b``),
+    everything else as it is, so that one object is one line and the terminal only prints."""
+    return name.translate(_CONTROLS) if not name.isprintable() else name
+
+
+def shown_lines(text: str) -> str:
+    """Lines as written to stdout or stderr: their own line breaks kept, every other control escaped."""
+    return text.translate(_LINE_CONTROLS) if not text.isprintable() else text
+
+
 def bucket_line(created: datetime, bucket: str) -> str:
     return f"{listing_time(created)}  s3://{bucket}"
 
@@ -49,12 +67,12 @@ def object_line(
         line += f"{md5:<35s}  "
     if storage is not None:
         line += f"{storage:<11s}  "
-    return line + uri
+    return line + shown(uri)
 
 
 def du_line(size: int, count: int, uri: str, *, human: bool) -> str:
     text = size_text(size, human).rjust(5 if human else 12)
-    return f"{text} {count:>7d} objects {uri}"
+    return f"{text} {count:>7d} objects {shown(uri)}"
 
 
 def speed_text(size: int, seconds: float) -> str:
@@ -65,5 +83,5 @@ def speed_text(size: int, seconds: float) -> str:
 
 
 def transfer_line(verb: str, source: str, dest: str, *, size: int, seconds: float, counter: str = "") -> str:
-    line = f"{verb}: '{source}' -> '{dest}' {speed_text(size, seconds)}"
+    line = f"{verb}: '{shown(source)}' -> '{shown(dest)}' {speed_text(size, seconds)}"
     return f"{line} {counter}" if counter else line

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import IO
 from urllib.parse import unquote
 
+from S3.output.formats import shown
+
 _secrets: set[str] = set()
 _lock = threading.Lock()
 REDACTED = "** redacted **"
@@ -82,7 +84,10 @@ def _authorization(value: str) -> str:
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return redact(f"{record.levelname}: {record.getMessage()}")
+        message = record.getMessage()
+        if record.levelno >= logging.INFO:  # one line each (--debug's dumps keep theirs), names escaped
+            message = shown(message)
+        return redact(f"{record.levelname}: {message}")
 
 
 def setup(level: str, stream: IO[str]) -> None:

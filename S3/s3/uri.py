@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from S3.errors import ParameterError
+from S3.output.formats import shown
 
 _BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$")
 
@@ -16,7 +17,8 @@ class S3Uri:
     key: str = ""
 
     def __str__(self) -> str:
-        return f"s3://{self.bucket}/{self.key}"
+        """As output lines name it: a key's control characters escaped (``shown``), one object one line."""
+        return shown(f"s3://{self.bucket}/{self.key}")
 
     def join(self, key: str) -> S3Uri:
         return S3Uri(self.bucket, key)

@@ -306,3 +306,15 @@ def test_an_encoded_key_that_is_not_utf8_is_refused_not_replaced(serve, env) -> 
     result = run(config, env, "del", "-r", "--force", "s3://bkt/")
     assert "not UTF-8" in one_error(result) and result.rc == ExitCodes.EX_SERVERERROR
     assert _acted_on(server) == []
+
+
+def test_control_characters_in_keys_cannot_forge_or_drive_output(serve, env) -> None:  # type: ignore[no-untyped-def]
+    """A key may hold LF, CR, ESC: printed raw they would add a listing line that is no object, or
+    rewrite the terminal. Each object stays one line, its controls escaped."""
+    forged = "nl%0A2026-01-01%2000%3A00%20%20%20%20%20%20%20%20%20%20999%20%20s3%3A%2F%2Fbkt%2FFORGED"
+    server, config = serve(always(Answer(200, _listing(forged, "esc%1B%5B2J", "cr%0DX", encoded=True))))
+    result = run(config, env, "ls", "-r", "s3://bkt")
+    assert result.rc == 0, result.output
+    assert [line.split("  s3://bkt/", 1)[1] for line in result.stdout.splitlines()] == [
+        "nl\\n2026-01-01 00:00          999  s3://bkt/FORGED", "esc\\x1b[2J", "cr\\rX"]
+    assert "\x1b" not in result.output and "\r" not in result.output
