@@ -50,8 +50,12 @@ class FileAttrs:
     ctime: int | None = None
 
 
-def encode(st: os.stat_result, md5_hex: str) -> str:
-    """The header's value; an empty ``md5_hex`` leaves md5 out (``--no-check-md5``, as s3cmd)."""
+def encode(st: os.stat_result, md5_hex: str, *, preserve: bool = True) -> str:
+    """The header's value; an empty ``md5_hex`` leaves md5 out (``--no-check-md5``, as s3cmd).
+    ``preserve`` False (``--no-preserve``): the md5 alone, which s3cmd still stores ("" without one),
+    so that an object uploaded in parts can be verified when it is downloaded or synced."""
+    if not preserve:
+        return f"md5:{md5_hex}" if md5_hex else ""
     fields: dict[str, object] = {
         "atime": int(st.st_atime),
         "ctime": int(st.st_ctime),

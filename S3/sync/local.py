@@ -36,7 +36,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from S3.errors import ParameterError
+from S3.errors import LocalFileError, ParameterError
 from S3.sync.entries import LocalEntry
 
 
@@ -109,8 +109,8 @@ def read_patterns(path: str) -> list[str]:
     try:
         with open(path, encoding="utf-8") as handle:
             lines = [line.strip() for line in handle]
-    except OSError as bad:
-        raise ParameterError(f"Cannot read pattern file '{path}': {bad.strerror}") from None
+    except OSError as bad:  # an I/O error, as s3cmd exits for it (74)
+        raise LocalFileError(f"Cannot read pattern file '{path}': {bad.strerror}") from None
     except UnicodeDecodeError:
         raise ParameterError(f"Pattern file '{path}' is not UTF-8 text") from None
     return [line for line in lines if line and not line.startswith("#")]

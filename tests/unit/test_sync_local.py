@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from S3.errors import ParameterError
+from S3.errors import LocalFileError, ParameterError
 from S3.sync.entries import LocalEntry
 from S3.sync.local import (
     Filters,
@@ -149,8 +149,9 @@ def test_pattern_files(tmp_path: Path) -> None:
 def test_bad_patterns_are_parameter_errors(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="Invalid regular expression '\\['"):
         build_filters(rexclude=["["])
-    with pytest.raises(ParameterError, match="Cannot read pattern file"):
+    with pytest.raises(LocalFileError, match="Cannot read pattern file") as missing:  # exit 74, as s3cmd
         build_filters(exclude_from=[str(tmp_path / "missing")])
+    assert missing.value.exit_code == 74
     (tmp_path / "latin1").write_bytes(b"caf\xe9\n")
     with pytest.raises(ParameterError, match="is not UTF-8"):
         build_filters(include_from=[str(tmp_path / "latin1")])

@@ -1,14 +1,17 @@
-"""The local side shared by sync and put -r: filters from the settings, and how walk notices are told."""
+"""The local side shared by sync and put -r: filters and ``--files-from`` from the settings, and how
+walk notices are told. Reads the ``--files-from`` lists (``-``: stdin)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator
 
 from S3 import ExitCodes
 from S3.cli.context import Context
 from S3.output import log
 from S3.settings.model import Settings
-from S3.sync.local import Filters, Notice, NoticeKind, build_filters
+from S3.sync.entries import LocalEntry
+from S3.sync.local import Filters, LocalTree, Notice, NoticeKind, Unlisted, build_filters, read_patterns
 
 
 def filters_from(settings: Settings) -> Filters:
@@ -37,3 +40,33 @@ def notice_reporter(ctx: Context, fail: Callable[[int], None]) -> Callable[[Noti
             fail(ExitCodes.EX_PARTIAL)
 
     return on_notice
+
+
+def files_from_names(ctx: Context) -> frozenset[str] | None:
+    """The keys ``--files-from`` names (relative to the source directory; ``-``: stdin), or None without it."""
+    if not ctx.settings.files_from:
+        return None
+    names: set[str] = set()
+    for path in ctx.settings.files_from:
+        if path == "-":
+            text = ctx.stdin.read().decode("utf-8", "surrogateescape")
+            lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        else:
+            lines = read_patterns(path)
+        names.update(os.path.normpath(line).lstrip("/") for line in lines)
+    return frozenset(names)
+
+
+def below_root(key: str, trees: list[LocalTree]) -> str:
+    """A walked key as ``--files-from`` names it: below its source directory ('dir/a' → 'a' for ``dir``)."""
+    for tree in trees:
+        if tree.key_prefix and key.startswith(tree.key_prefix):
+            return key[len(tree.key_prefix):]
+    return key
+
+
+def only_listed(
+    stream: Iterable[LocalEntry | Unlisted], allowed: frozenset[str], trees: list[LocalTree]
+) -> Iterator[LocalEntry | Unlisted]:
+    """The walk's files that ``--files-from`` names (an unreadable directory's marker passes, to be told)."""
+    return (e for e in stream if isinstance(e, Unlisted) or below_root(e.key, trees) in allowed)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
-from S3.cli.commands.localfiles import filters_from, notice_reporter
+from S3.cli.commands.localfiles import files_from_names, filters_from, notice_reporter, only_listed
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
 from S3.cli.progress import progress_meter_on, upload_meter
@@ -21,7 +21,7 @@ from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.sync.entries import LocalEntry
-from S3.sync.local import local_entries
+from S3.sync.local import LocalTree, local_entries, source_root
 from S3.sync.md5cache import Md5Cache, file_md5
 from S3.transfer import gpg
 from S3.transfer.chunking import part_size
@@ -52,8 +52,12 @@ def put(ctx: Context, args: list[str]) -> int:
         else:
             existing.append(source)
     # the sync walk: key order, directory excludes, symlink and name checks shared with sync
-    found = local_entries(existing, filters=filters_from(settings), follow_symlinks=settings.follow_symlinks,
+    filters = filters_from(settings)
+    found = local_entries(existing, filters=filters, follow_symlinks=settings.follow_symlinks,
                           on_notice=notice_reporter(ctx, fail)) if existing else iter(())
+    allowed = files_from_names(ctx)
+    if allowed is not None:  # as sync: only the files the lists name, relative to their source directory
+        found = only_listed(found, allowed, [LocalTree(*source_root(s), filters) for s in existing if os.path.isdir(s)])
     files = [entry for entry in found if isinstance(entry, LocalEntry)]
     if not files:
         raise ParameterError("Nothing to upload.")
@@ -72,7 +76,7 @@ def put(ctx: Context, args: list[str]) -> int:
     log.info(f"Summary: {len(jobs)} local files to upload")
     if settings.dry_run:
         for job in jobs:
-            ctx.out(f"upload: '{job.path}' -> '{job.target}'")
+            ctx.out(f"upload: '{formats.shown(job.path)}' -> '{job.target}'")
         log.warning("Exiting now because of --dry-run")
         return ExitCodes.EX_OK
     threshold = part_size(settings.multipart_chunk_size_mb, None)
@@ -172,16 +176,22 @@ def _send(ctx: Context, path: str, source: str, target: s3uri.S3Uri, headers: di
         except OSError as bad:
             raise LocalFileError(f"Cannot read '{path}': {bad.strerror}; nothing uploaded for it") from None
     plan = _plan(ctx, target, headers, size)
-    if settings.preserve_attrs and not settings.check_md5:  # as s3cmd: --no-check-md5 stores no md5
-        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, "")})
-    elif settings.preserve_attrs and local is not None and local.body is not None:
+    keep = settings.preserve_attrs  # without it, as s3cmd, the attrs still carry the md5 (and only it)
+
+    def with_attrs(md5: str) -> dict[str, str]:
+        value = attrs.encode(st, md5, preserve=keep)
+        return {**headers, attrs.HEADER: value} if value else headers
+
+    if not settings.check_md5:  # as s3cmd: --no-check-md5 stores no md5
+        plan = dataclasses.replace(plan, headers=with_attrs(""))
+    elif local is not None and local.body is not None:
         # the MD5 of the very bytes sent (upstream takes a --cache-file entry even when it is stale)
-        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, local.md5)})
-    elif settings.preserve_attrs and known_md5 is not None:
+        plan = dataclasses.replace(plan, headers=with_attrs(local.md5))
+    elif known_md5 is not None:
         # the attrs carry the plaintext's MD5 (of an encrypted upload too), from the cache if any
-        plan = dataclasses.replace(plan, headers={**headers, attrs.HEADER: attrs.encode(st, known_md5())})
-    elif settings.preserve_attrs:  # the MD5 is taken by upload_file, alongside the parts' hashing
-        plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5)})
+        plan = dataclasses.replace(plan, headers=with_attrs(known_md5()))
+    else:  # the MD5 is taken by upload_file, alongside the parts' hashing
+        plan = dataclasses.replace(plan, with_md5=lambda md5: {attrs.HEADER: attrs.encode(st, md5, preserve=keep)})
     plan, meter = upload_meter(ctx, plan, label=f"upload: '{path}' -> '{target}'", counter=counter, size=size)
     started = time.monotonic()
     try:

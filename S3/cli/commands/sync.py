@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 from S3 import ExitCodes
 from S3.cli.commands.common import relative_key, root_marker_warning
-from S3.cli.commands.localfiles import filters_from, notice_reporter
+from S3.cli.commands.localfiles import (
+    below_root,
+    files_from_names,
+    filters_from,
+    notice_reporter,
+    only_listed,
+)
 from S3.cli.context import Context
 from S3.cli.headers import guess_mime, object_headers
 from S3.cli.progress import Meter, progress_meter_on, upload_meter
@@ -34,19 +40,19 @@ from S3.sync.local import (
     LocalTree,
     Unlisted,
     local_entries,
-    read_patterns,
     source_root,
 )
 from S3.sync.md5cache import Md5Cache
 from S3.sync.plan import Delete, DeletesWithheld, Reason, Skip, SyncOptions, Transfer, md5_resolver, plan
 from S3.transfer.chunking import part_size
-from S3.transfer.localpath import LocalClaims, LocalTarget, local_target
+from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
 from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
 from S3.transfer.parallel import read_ahead
 from S3.transport.headers import as_headers
 
 if TYPE_CHECKING:
     from S3.output.stats import Stats
+    from S3.s3.client import S3Client
 
 # What only one direction, or only a transfer, needs (uploads, downloads with gpg, copies, --stats)
 # is imported where it is used: a no-op re-sync, which transfers nothing, starts ~10 ms sooner.
@@ -172,6 +178,7 @@ def _plan_to_spools(ctx: Context, direction: _Direction, planned: _Planned) -> N
             (planned.deferred if action.deferred else planned.deletes).add(action)
         elif isinstance(action, DeletesWithheld):
             planned.withheld = action
+            planned.remote_deletes += action.count  # s3cmd's summary still counts them
         elif isinstance(action, Skip):
             if action.reason is Reason.EXCLUDED and action.source is not None:
                 planned.excluded_sources += 1
@@ -309,14 +316,14 @@ def _dry_run(ctx: Context, direction: _Direction, planned: _Planned) -> None:
     def deletions() -> None:
         for spool in (planned.deletes, planned.deferred):
             for action in spool:
-                ctx.out(f"delete: '{direction.delete_label(action)}'")
+                ctx.out(f"delete: '{formats.shown(direction.delete_label(action))}'")
 
     if direction.kind != "upload":
         deletions()
     verb = {"upload": "upload", "download": "download", "copy": "remote copy"}[direction.kind]
     for action in _transfer_order(planned.transfers):
         source, target = direction.label(action)
-        ctx.out(f"{verb}: '{source}' -> '{target}'")
+        ctx.out(f"{verb}: '{formats.shown(source)}' -> '{formats.shown(target)}'")
     if direction.kind == "upload":
         deletions()
 
@@ -372,21 +379,6 @@ def _report(ctx: Context, line: Callable[[Result], str], failure: Callable[[Resu
 # -- filters and notices -----------------------------------------------------------------------
 
 
-def _files_from(ctx: Context) -> frozenset[str] | None:
-    """The keys ``--files-from`` names (relative to the source directory; ``-``: stdin), or None without it."""
-    if not ctx.settings.files_from:
-        return None
-    names: set[str] = set()
-    for path in ctx.settings.files_from:
-        if path == "-":
-            text = ctx.stdin.read().decode("utf-8", "surrogateescape")
-            lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-        else:
-            lines = read_patterns(path)
-        names.update(os.path.normpath(line).lstrip("/") for line in lines)
-    return frozenset(names)
-
-
 def _ancestor_excluded(filters: Filters) -> Callable[[str], bool]:
     """Remote keys are matched like the files of a walk, ancestors' directories included."""
     tree = LocalTree("", "", filters)
@@ -410,16 +402,16 @@ def _local_to_remote(
     client = ctx.client()
     stream: Stream = local_entries(sources, filters=filters, follow_symlinks=settings.follow_symlinks,
                                    keep_dirs=settings.keep_dirs, on_notice=notice_reporter(ctx, executor.fail))
-    allowed = _files_from(ctx)
+    allowed = files_from_names(ctx)
     trees = [LocalTree(*source_root(source), filters) for source in sources if os.path.isdir(source)]
 
     def excluded(key: str) -> bool:
-        if allowed is not None and _below_root(key, trees) not in allowed:
+        if allowed is not None and below_root(key, trees) not in allowed:
             return True
         return any(tree.excludes_key(key) for tree in trees) or (not trees and filters.excludes_file(key))
 
     if allowed is not None:
-        stream = (e for e in stream if isinstance(e, Unlisted) or _below_root(e.key, trees) in allowed)
+        stream = only_listed(stream, allowed, trees)
     if several:
         base, listing_prefix, only = dest.key, dest.key, None
         scopes = _source_scopes(sources)
@@ -492,13 +484,6 @@ def _path(entry: Entry) -> str:
     return entry.path if isinstance(entry, LocalEntry) else entry.key
 
 
-def _below_root(key: str, trees: list[LocalTree]) -> str:
-    for tree in trees:
-        if tree.key_prefix and key.startswith(tree.key_prefix):
-            return key[len(tree.key_prefix):]
-    return key
-
-
 def _renamed(entry: LocalEntry | Unlisted, key: str) -> LocalEntry | Unlisted:
     return replace(entry, key=key) if isinstance(entry, LocalEntry) else entry
 
@@ -517,13 +502,14 @@ def _upload(ctx: Context, entry: LocalEntry, target: s3uri.S3Uri, shared: dict[s
         # one open: stat, MIME head and, for a file sent in one PUT, the body and its MD5
         local = read_local(entry.path, whole_up_to=size_of_part if settings.enable_multipart else entry.size)
         headers.setdefault("Content-Type", guess_mime(settings, entry.path, local.head))
-        if settings.preserve_attrs:
-            # as s3cmd: --no-check-md5 stores no md5 (and spares reading the file for it)
-            md5 = (local.md5 or cache.md5_of(entry)) if settings.check_md5 else ""
-            if local.md5:
-                cache.learn(entry, local.md5, local.stat)
-            if md5 is not None:
-                headers[attrs.HEADER] = attrs.encode(local.stat, md5)
+        # as s3cmd: --no-check-md5 stores no md5 (and spares reading the file for it); --no-preserve
+        # stores the md5 alone
+        md5 = (local.md5 or cache.md5_of(entry)) if settings.check_md5 else ""
+        if local.md5:
+            cache.learn(entry, local.md5, local.stat)
+        value = attrs.encode(local.stat, md5, preserve=settings.preserve_attrs) if md5 is not None else ""
+        if value:
+            headers[attrs.HEADER] = value
     except OSError as bad:
         return Result(error=LocalFileError(f"Cannot read '{entry.path}': {bad.strerror}; nothing uploaded for it"))
     log.info(f"Sending file '{entry.path}', please wait...")
@@ -582,9 +568,20 @@ def _remote_to_local(
         raise ParameterError("Destination must be a directory and end with '/' when downloading multiple sources.")
     client = ctx.client()
     base = _remote_base(source)
+    stem = _stem(source, base)
+    # 's3://b/p/obj dn' (no '/' on either side) of one object names the file itself, as s3cmd takes it
+    one_file = not target.endswith(("/", os.sep)) and bool(stem) and _one_object(client, source)
+    if one_file and os.path.isdir(target):
+        raise ParameterError("Destination already exists and is a directory")
     cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
     excluded = _ancestor_excluded(filters)
     claims = LocalClaims()
+
+    def local_place(key: str, size: int) -> LocalTarget | Refusal:
+        if one_file:
+            folder, name = os.path.split(target)
+            return local_target(name, folder, size=size)
+        return local_target(key, target, size=size)
 
     def head(entry: RemoteEntry) -> Mapping[str, str]:
         return _lower(client.head_object(source.bucket, base + entry.key).headers)
@@ -593,7 +590,7 @@ def _remote_to_local(
                   workers=max(1, settings.parallel_transfers), limiter=ctx.limiter())
 
     def place(key: str, size: int) -> LocalTarget | None:
-        found = local_target(key, target, size=size)
+        found = local_place(key, size)
         refusal = found if not isinstance(found, LocalTarget) else claims.claim(found)
         if refusal is not None:
             log.warning(f"Skipping '{source.join(base + key)}': {refusal.describe()}; nothing written for it")
@@ -634,6 +631,7 @@ def _remote_to_local(
 
         def run() -> Result:
             log.info(f"Receiving file '{found.path}', please wait...")
+            _clear_empty_folder(found.path)
             meter = Meter.start(ctx, f"download: '{uri}' -> '{found.path}'  {counter}", None) if meter_on else None
             shown = replace(fetch, progress=meter.update, on_total=meter.set_total) if meter else fetch
             result = download_one(client, uri.bucket, uri.key, found.path, fetch=shown,
@@ -650,23 +648,48 @@ def _remote_to_local(
 
     def delete(action: Delete) -> Job:
         path = action.entry.path  # type: ignore[union-attr]
-        line = _report(ctx, lambda r: f"delete: '{path}'", lambda r: f"Delete of '{path}' failed: {r.error}")
+        shown = formats.shown(path)
+        line = _report(ctx, lambda r: f"delete: '{shown}'", lambda r: f"Delete of '{shown}' failed: {r.error}")
         return Job(run=lambda: delete_local(path), subject=line)
 
     remote = missing_folders(remote_entries(_objects(ctx, source.bucket, source.key), base=base,
                                             on_root=root_marker_warning))
     local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
-    stem = _stem(source, base)
-    if stem:  # 's3://b/p/c dn/' compares dn/c… alone: nothing else in dn/ is deleted
+    if one_file:  # the one file, under the object's name, so that the two are compared
+        remote = (e for e in remote if e.key == stem)
+        local = [LocalEntry.from_stat(stem, target, os.stat(target))] if os.path.isfile(target) else []
+    elif stem:  # 's3://b/p/c dn/' compares dn/c… alone: nothing else in dn/ is deleted
         local = (e for e in local if e.key.startswith(stem))
+
+    def label(action: Transfer) -> tuple[str, str]:
+        found = local_place(action.key, action.source.size)
+        return str(source.join(base + action.key)), found.path if isinstance(found, LocalTarget) else action.key
+
     return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
-                      transfer, delete, label=lambda a: (str(source.join(base + a.key)), os.path.join(target, a.key)),
-                      delete_label=lambda a: _path(a.entry), retrieving=(str(source),), cache=cache)
+                      transfer, delete, label=label, delete_label=lambda a: _path(a.entry), retrieving=(str(source),),
+                      cache=cache)
+
+
+def _one_object(client: S3Client, source: s3uri.S3Uri) -> bool:
+    """Whether the listing below ``source`` is the object ``source`` names, and only it."""
+    objects = [obj for page in client.list_objects(source.bucket, prefix=source.key, limit=2) for obj in page.objects]
+    return [obj.key for obj in objects] == [source.key]
+
+
+def _clear_empty_folder(path: str) -> None:
+    """An object that was a folder here before (its files deleted by --delete-removed, or none ever)
+    takes the empty folder's place, as s3cmd lets it: a folder with anything in it stays, and the
+    download then says why it cannot be written."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            os.rmdir(path)
+    except OSError:
+        pass
 
 
 def _folder_job(ctx: Context, uri: str, path: str, counter: str) -> Job:
     """A folder marker's folder, made as s3cmd makes it: ``mkdir: 's3://b/p/dir/' -> 'dn/dir/' [i of N]``."""
-    shown = path.rstrip(os.sep) + os.sep
+    shown = formats.shown(path.rstrip(os.sep) + os.sep)
     line = _report(ctx, lambda r: f"mkdir: '{uri}' -> '{shown}' {counter}",
                    lambda r: f"Cannot create directory '{shown}': {r.error}")
 
