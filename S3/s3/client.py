@@ -63,12 +63,20 @@ def md5_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
 
 
-def etag_disagrees(answer: Response, md5_hex: str, sent: Mapping[str, str]) -> bool:
-    """True when the server's ETag is an MD5 and not ours: the bytes it stored are not the bytes we sent."""
-    if encrypted_etag(sent):
-        return False
+def etag_check(answer: Response, md5_hex: str, sent: Mapping[str, str]) -> str:
+    """What the answer's ETag says of the bytes the server stored: "ok" (the MD5 of what we sent, or an
+    SSE-KMS / SSE-C upload, whose ETag is no MD5), "differs" (another MD5: damaged on the way), or
+    "unverifiable" (no ETag, or one that is not an MD5, where S3 would state the MD5)."""
+    if encrypted_etag(sent) or encrypted_etag(answer.headers):  # asked for, or the bucket's default
+        return "ok"
     stated = body_md5(answer.headers)
-    return stated is not None and stated != md5_hex
+    if stated is None:
+        return "unverifiable"
+    return "ok" if stated == md5_hex else "differs"
+
+
+class UnverifiedUpload(TransferError):
+    """The server's answer to an upload states no MD5 where S3 states one: what it stored is unknown."""
 
 
 def multipart_etag(part_etags: Sequence[str]) -> str:
@@ -325,11 +333,21 @@ class S3Client:
         sent = {**headers, "Content-MD5": base64.b64encode(digest).decode("ascii")} if content_md5 else dict(headers)
         for attempt in range(RESENDS + 1):
             answer = self.request("PUT", bucket, key, query=query, body=body, headers=sent)
-            if not etag_disagrees(answer, digest.hex(), sent):
+            state = etag_check(answer, digest.hex(), sent)
+            if state == "ok":
                 return answer
-            log.warning("MD5 of %s s3://%s/%s sent (%s) and ETag stored (%s) differ: the bytes were damaged "
-                        "on the way%s", what, bucket, key, digest.hex(), answer.headers.get("ETag", "").strip('"'),
-                        "; sending again" if attempt < RESENDS else "")
+            stated = answer.headers.get("ETag", "").strip('"')
+            again = "; sending again" if attempt < RESENDS else ""
+            if state == "unverifiable":
+                log.warning("The server answered %s s3://%s/%s with ETag '%s', which is not the MD5 of what "
+                            "it stored: the upload cannot be verified%s", what, bucket, key, stated, again)
+            else:
+                log.warning("MD5 of %s s3://%s/%s sent (%s) and ETag stored (%s) differ: the bytes were damaged "
+                            "on the way%s", what, bucket, key, digest.hex(), stated, again)
+        if state == "unverifiable":  # maybe stored right: left in place, and the run fails
+            raise UnverifiedUpload(
+                f"Upload of s3://{bucket}/{key} could not be verified: the server's ETag ('{stated}') states no MD5 "
+                f"({RESENDS + 1} tries). Check the endpoint (host_base) or the proxy between here and it")
         raise TransferError(
             f"Upload of s3://{bucket}/{key} failed: the server stored different bytes than were sent "
             f"(MD5 mismatch, {RESENDS + 1} tries). Check the network or proxy between here and the server, and retry"
@@ -338,6 +356,8 @@ class S3Client:
     def put_object(self, bucket: str, key: str, body: bytes, *, headers: Mapping[str, str]) -> Response:
         try:
             return self._integrity(bucket, key, body, headers=headers, what="the body of")
+        except UnverifiedUpload:
+            raise
         except TransferError:
             # what is under the key now is the damaged copy (the old object is gone already): remove it
             try:
@@ -396,7 +416,11 @@ class S3Client:
 
         def attempt(number: int) -> dict[str, str] | Again:
             answer = self.request(method, bucket, key, query=query, headers=headers, body=body)
-            result = xml.parse_copy_result(answer.body) if answer.body.strip() else {}
+            if not answer.body.strip():  # S3 always says how it went (whitespace first, maybe): not done
+                empty = xml.MalformedAnswer(f"The server answered 200 with no result for s3://{bucket}/{key}: "
+                                            "it cannot be told whether it was done")
+                return Again(empty, f"s3://{bucket}/{key} (200 with no result)")
+            result = xml.parse_copy_result(answer.body)
             if "Error" not in result:
                 return result
             error = S3Error(status=500, code=result["Error"], message=result["Message"],
@@ -429,7 +453,11 @@ class S3Client:
             bucket, key, data, headers={}, query=[("partNumber", str(number)), ("uploadId", upload_id)],
             what=f"part {number} of", content_md5=etag_unverifiable or not signed,
         )
-        return answer.headers.get("ETag", "")
+        etag = answer.headers.get("ETag", "")
+        if not etag:  # CompleteMultipartUpload needs it: fail here, where the cause is plain
+            raise TransferError(f"Upload of part {number} to s3://{bucket}/{key} failed: the server answered no ETag. "
+                                "Retry the upload")
+        return etag
 
     def complete_multipart(
         self, bucket: str, key: str, *, upload_id: str, parts: list[tuple[int, str]], part_etags: Sequence[str] = ()
@@ -443,6 +471,11 @@ class S3Client:
         if not part_etags or not all(is_md5_hex(part) for part in part_etags):
             return
         if _MULTIPART_ETAG.fullmatch(etag) and etag != multipart_etag(part_etags):
+            # as put_object: what is under the key now is the wrong object (the old one is gone already)
+            try:
+                self.delete_object(bucket, key)
+            except S3Error:
+                pass
             raise TransferError(
                 f"Upload of s3://{bucket}/{key} failed: the server assembled it from other parts than were sent "
                 f"(ETag {etag}, expected {multipart_etag(part_etags)}). Retry the upload"

@@ -18,8 +18,9 @@ from S3.errors import TransferError
 from S3.identity.model import Credentials
 from S3.runtime import Runtime
 from S3.s3.addressing import Endpoint
-from S3.s3.client import ClientSettings, S3Client, multipart_etag
+from S3.s3.client import ClientSettings, S3Client, UnverifiedUpload, multipart_etag
 from S3.s3.errors import S3Error
+from S3.s3.xml import MalformedAnswer
 from S3.transport.errors import ConnectionFailed
 from S3.transport.http import TransportSettings
 from S3.transport.retry import RetryPolicy
@@ -243,9 +244,47 @@ def test_complete_with_a_final_etag_from_other_parts_fails(server) -> None:  # t
     host, script = server
     parts = [hashlib.md5(b"a").hexdigest(), hashlib.md5(b"b").hexdigest()]
     script.answers = [(200, COMPLETED.replace(b"{}", multipart_etag(parts[:1] * 2).encode()), {})]
+    script.answers.append((204, b"", {}))
     with pytest.raises(TransferError, match="other parts"):
         make_client(host, Generations(), []).complete_multipart(
             "b", "k", upload_id="u", parts=[(1, parts[0]), (2, parts[1])], part_etags=parts)
+    # the wrong object it assembled is not left under the key (as a damaged single PUT is not)
+    assert [seen["method"] for seen in script.seen] == ["POST", "DELETE"]
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n  "], ids=["empty", "whitespace"])
+@pytest.mark.parametrize("call", ["complete", "copy"])
+def test_200_with_no_result_is_not_success(server, body: bytes, call: str) -> None:  # type: ignore[no-untyped-def]
+    """S3 always ends these answers with its result (whitespace may come first): an answer with
+    none says nothing of whether the upload or copy happened. Retried, then an error."""
+    host, script = server
+    script.answers = [(200, body, {})] * 6
+    client = make_client(host, Generations(), [], retries=5)
+    with pytest.raises(MalformedAnswer, match="200 with no result"):
+        if call == "complete":
+            client.complete_multipart("b", "k", upload_id="u", parts=[(1, "a" * 32)], part_etags=["a" * 32])
+        else:
+            client.copy_object("a", "x", "b", "y", headers={}, replace_metadata=False)
+    assert len(script.seen) == 6
+
+
+@pytest.mark.parametrize("stated", [None, "", "garbage", 'W/"garbage"'], ids=["none", "empty", "word", "weak"])
+def test_put_answered_with_no_md5_etag_fails_unverified_and_leaves_the_object(server, stated) -> None:  # type: ignore[no-untyped-def]
+    """S3 states the MD5 of a plain PUT's body in its ETag; an answer that does not cannot vouch for
+    the bytes stored. Re-sent, then an error (exit 75), but nothing is deleted: it may be right."""
+    host, script = server
+    headers = {} if stated is None else {"ETag": stated}
+    script.answers = [(200, b"", headers)] * 3
+    with pytest.raises(UnverifiedUpload, match="could not be verified"):
+        make_client(host, Generations(), []).put_object("b", "k", b"body", headers={})
+    assert [seen["method"] for seen in script.seen] == ["PUT", "PUT", "PUT"]
+
+
+def test_a_part_answered_without_etag_fails_at_once(server) -> None:  # type: ignore[no-untyped-def]
+    host, script = server
+    script.answers = [(200, b"", {})] * 3
+    with pytest.raises(TransferError):
+        make_client(host, Generations(), []).upload_part("b", "k", upload_id="u", number=1, data=b"part")
 
 
 def test_copy_answering_200_with_error_is_retried_then_reported(server) -> None:  # type: ignore[no-untyped-def]
