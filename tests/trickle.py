@@ -21,9 +21,10 @@ PAUSE = 0.02  # seconds between pieces: ~800 KB/s per connection
 
 
 class TrickleServer(LoopbackServer):
-    def __init__(self, *, size: int, etag: str) -> None:
+    def __init__(self, *, size: int, etag: str, abort_stalls: bool = False) -> None:
         self.size = size
         self.etag = etag
+        self.abort_stalls = abort_stalls  # an abort (DELETE ?uploadId) is never answered: a dead network
         outer = self
 
         class Handler(_Quiet):
@@ -82,6 +83,9 @@ class TrickleServer(LoopbackServer):
             def do_DELETE(self) -> None:  # noqa: N802
                 if "uploadId" in self.path:
                     outer.count("abort")
+                    if outer.abort_stalls:
+                        time.sleep(120)
+                        return
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

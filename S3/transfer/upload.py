@@ -353,6 +353,35 @@ def _read_full(stream: IO[bytes], size: int) -> bytes:
     return b"".join(chunks)
 
 
+# After Ctrl-C / SIGTERM the abort gets this long (Kubernetes sends SIGKILL 30 s after SIGTERM by default):
+# a stalled or dead network must not keep a stopping process for its timeouts and retries (minutes).
+ABORT_WHEN_INTERRUPTED_SECONDS = 10.0
+
+
+def _abort(client: S3Client, plan: UploadPlan, upload_id: str, *, interrupted: bool) -> None:
+    """Abort the multipart upload; when interrupted, within ABORT_WHEN_INTERRUPTED_SECONDS, else say how
+    to remove it. Its own failure is not raised: the original failure is what the user needs to see."""
+    done = threading.Event()
+
+    def abort() -> None:
+        try:
+            client.abort_multipart(plan.bucket, plan.key, upload_id=upload_id)
+        except Exception:
+            pass
+        finally:
+            done.set()
+
+    if not interrupted:
+        abort()
+        return
+    # a daemon thread: the process ends right after, whether or not the answer came
+    threading.Thread(target=abort, daemon=True, name="abort-multipart").start()
+    if not done.wait(ABORT_WHEN_INTERRUPTED_SECONDS):
+        log.warning(f"The multipart upload of s3://{plan.bucket}/{plan.key} could not be aborted within "
+                    f"{ABORT_WHEN_INTERRUPTED_SECONDS:.0f} s; remove it with: "
+                    f"s3cmd abortmp s3://{plan.bucket}/{plan.key} {upload_id}")
+
+
 def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress | None,  # type: ignore[no-untyped-def]
                initiate: Callable[[], str] | None = None, cancel: Callable[[], None] = lambda: None) -> None:
     """``initiate`` (default: now, with the plan's headers) is called by the first part ready to be
@@ -427,12 +456,8 @@ def _multipart(client: S3Client, plan: UploadPlan, parts, *, progress: Progress 
         with upload_lock:  # an initiation under way finishes first; none starts after this
             if not started_upload.done():
                 started_upload.set_exception(_Abandoned())
-        started = not started_upload.exception()
-        try:
-            if started:
-                client.abort_multipart(plan.bucket, plan.key, upload_id=started_upload.result())
-        except Exception:  # the original failure is what the user needs to see
-            pass
+        if not started_upload.exception():
+            _abort(client, plan, started_upload.result(), interrupted=not isinstance(failed, Exception))
         raise
     else:
         pool.shutdown(wait=True)

@@ -132,3 +132,30 @@ def test_sync_up_interrupted_aborts_the_multipart_upload(tmp_path: Path, trickle
     _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, run)
     _interrupt(run, signum)
     assert trickle.calls.get("abort", 0) >= 1, "the multipart upload was left open"
+
+
+def test_a_stopping_upload_does_not_wait_minutes_for_its_abort(tmp_path: Path) -> None:
+    """SIGTERM while the network is dead: the abort of the multipart upload gets a few seconds, not the
+    read timeout times the retries (Kubernetes kills 30 s after SIGTERM); the user is told how to
+    remove the upload left open."""
+    trickle = TrickleServer(size=SIZE, etag="unused", abort_stalls=True)
+    try:
+        source = tmp_path / "big"
+        with open(source, "wb") as handle:
+            handle.truncate(SIZE // 4)
+        run = _start(tmp_path, _config(tmp_path, trickle, "multipart_chunk_size_mb = 5", "socket_timeout = 300"),
+                     "put", str(source), "s3://bkt/big")
+        _wait_for(lambda: trickle.calls.get("PUT", 0) > 0, run)
+        time.sleep(0.3)
+        run.proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = run.proc.communicate(timeout=25)
+        except subprocess.TimeoutExpired:
+            run.proc.kill()
+            run.proc.communicate()
+            pytest.fail("s3cmd still running 25 s after SIGTERM: it waited for the abort's timeouts")
+        assert run.proc.returncode == 143, err
+        assert trickle.calls.get("abort", 0) == 1
+        assert b"s3cmd abortmp s3://bkt/big up1" in err and b"Traceback" not in err, err
+    finally:
+        trickle.stop()
