@@ -628,6 +628,13 @@ def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], 
             digest.close()
     if not expected:
         _unverified(bucket, key)
+        # no MD5 to check (an object uploaded in parts by another tool): its size at least, from a HEAD,
+        # since an answer cut short (or re-framed by a proxy) may say nothing of its own length
+        size = header_size(client.head_object(bucket, key).headers, "Content-Length")
+        if size is not None and size != received:
+            raise TransferError(
+                f"s3://{bucket}/{key} is {size} bytes, and {received} were received: the bytes already written "
+                "to stdout are incomplete. Download it again")
     elif got != expected:
         raise TransferError(
             f"MD5 of s3://{bucket}/{key} as received ({got}) does not match the stored MD5 ({expected}): "

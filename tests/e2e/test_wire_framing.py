@@ -197,3 +197,17 @@ def test_a_header_http_cannot_carry_is_one_error_and_nothing_sent(raw: RawServer
                       "check --add-header and the metadata given"], result.output
     assert result.rc == ExitCodes.EX_USAGE and "Retrying" not in result.output
     assert raw.requests == []
+
+
+def test_a_body_cut_short_without_its_length_is_not_taken_to_stdout_whole(raw: RawServer, tmp_path: Path) -> None:
+    """An object uploaded in parts by another tool has no MD5 to check it by; an answer framed by the
+    connection's end says nothing of its length: its size is checked against a HEAD, and bytes missing
+    are an error, not exit 0 with half an object on stdout."""
+    multipart = '"0123456789abcdef0123456789abcdef-2"'
+    cut = ("\r\n".join(["HTTP/1.1 200 OK", f"ETag: {multipart}", "Connection: close"]) + "\r\n\r\n").encode()
+    whole = ("\r\n".join(["HTTP/1.1 200 OK", f"ETag: {multipart}", f"Content-Length: {len(BODY)}"])
+             + "\r\n\r\n").encode()
+    raw.script = [Step(cut + BODY[:3000], close=True), Step(whole, read_body=False)]
+    result = s3cmd(raw, tmp_path, "get", "s3://bkt/obj", "-")
+    assert result.rc != 0 and f"is {len(BODY)} bytes, and 3000 were received" in result.stderr, result.output
+    assert "Traceback" not in result.stderr
