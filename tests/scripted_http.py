@@ -32,9 +32,11 @@ class ScriptedHttp:
     calls: list[Call] = field(default_factory=list)
     served: set[tuple[str, str]] = field(default_factory=set)
 
-    def add(self, method: str, url: str, *, status: int = 200, body: str | bytes | Exception = b"") -> None:
+    def add(self, method: str, url: str, *, status: int = 200, body: str | bytes | Exception = b"",
+            headers: Mapping[str, str] | None = None) -> None:
         answer: Response | Exception = body if isinstance(body, Exception) else Response(
-            status, "OK" if status < 300 else "Error", HTTPHeaderDict(), body.encode() if isinstance(body, str) else body)
+            status, "OK" if status < 300 else "Error", HTTPHeaderDict(headers or {}),
+            body.encode() if isinstance(body, str) else body)
         queue = self.script.setdefault((method, url), [])
         if (method, url) in self.served:  # an answer already replayed gives way to a new one
             queue.clear()

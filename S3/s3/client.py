@@ -320,20 +320,21 @@ class S3Client:
 
     def _integrity(
         self, bucket: str, key: str, body: bytes | PrehashedBody, *, headers: Mapping[str, str], query: Query = (),
-        what: str, content_md5: bool = True,
+        what: str, content_md5: bool = True, etag_is_md5: bool = True,
     ) -> Response:
         """PUT a body with Content-MD5 and check the ETag answered; re-send a mismatch, then give up.
 
         Content-MD5 makes a checking server refuse corrupt bytes (``BadDigest``, retried by
         ``request``); the ETag check catches a server that stores them anyway. Not for SSE-KMS
         or SSE-C, whose ETag is not the MD5 of the body. ``content_md5`` False: the body's SHA-256
-        is signed (``x-amz-content-sha256``), which the server checks instead.
+        is signed (``x-amz-content-sha256``), which the server checks instead. ``etag_is_md5`` False:
+        the upload's ETags are known not to be MD5s (parts of an SSE-KMS / SSE-C upload), none is checked.
         """
         digest = hashlib.md5(body).digest() if isinstance(body, bytes) else body.md5
         sent = {**headers, "Content-MD5": base64.b64encode(digest).decode("ascii")} if content_md5 else dict(headers)
         for attempt in range(RESENDS + 1):
             answer = self.request("PUT", bucket, key, query=query, body=body, headers=sent)
-            state = etag_check(answer, digest.hex(), sent)
+            state = etag_check(answer, digest.hex(), sent) if etag_is_md5 else "ok"
             if state == "ok":
                 return answer
             stated = answer.headers.get("ETag", "").strip('"')
@@ -451,7 +452,7 @@ class S3Client:
         signed = not self.settings.signature_v2 and (isinstance(data, bytes) or bool(data.sha256))
         answer = self._integrity(
             bucket, key, data, headers={}, query=[("partNumber", str(number)), ("uploadId", upload_id)],
-            what=f"part {number} of", content_md5=etag_unverifiable or not signed,
+            what=f"part {number} of", content_md5=etag_unverifiable or not signed, etag_is_md5=not etag_unverifiable,
         )
         etag = answer.headers.get("ETag", "")
         if not etag:  # CompleteMultipartUpload needs it: fail here, where the cause is plain
