@@ -91,6 +91,11 @@ def _create_beside(path: str, suffix: str) -> tuple[int, str]:
             continue
 
 
+# The suffix of a download's temporary file ('.NAME.<12 hex digits>.s3cmd-part'): a walk that meets
+# one (a run killed by SIGKILL leaves it) knows it for what it is.
+DOWNLOAD_SUFFIX = ".s3cmd-part"
+
+
 @contextmanager
 def atomic_file(path: str, *, mode: int | None = None, suffix: str = ".tmp") -> Iterator[int]:
     """Yield a file descriptor to write to; ``mode`` None means what a new file would get (0666 & ~umask).

@@ -36,6 +36,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from S3.atomic import DOWNLOAD_SUFFIX
 from S3.errors import LocalFileError, ParameterError
 from S3.sync.entries import LocalEntry
 
@@ -51,11 +52,16 @@ class NoticeKind(enum.Enum):
     UNREADABLE = "unreadable"
     BAD_NAME = "name is not UTF-8"
     DUPLICATE = "duplicate key"
+    UNFINISHED = "it is the temporary file of a download that was killed (SIGKILL, out of memory)"
 
     @property
     def failure(self) -> bool:
         """A notice that means something that should have been sent was not: the run must not exit 0."""
         return self in (NoticeKind.UNREADABLE, NoticeKind.BAD_NAME, NoticeKind.DUPLICATE)
+
+
+# A download's temporary file, beside its target: '.NAME.<12 hex digits>.s3cmd-part' (S3.atomic).
+_UNFINISHED = re.compile(r"\..+\.[0-9a-f]{12}" + re.escape(DOWNLOAD_SUFFIX), re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,10 @@ class LocalTree:
             ancestors.append((st.st_dev, st.st_ino))
 
     def _file(self, item: _Item, relative: str, on_notice: OnNotice) -> LocalEntry | None:
+        if item.name.endswith(DOWNLOAD_SUFFIX) and _UNFINISHED.fullmatch(item.name):
+            # what a killed download left (S3.atomic names it): never sent nor compared as a file
+            on_notice(Notice(NoticeKind.UNFINISHED, item.path))
+            return None
         key = self.key_prefix + relative
         if self.filters.excludes_file(key):
             on_notice(Notice(NoticeKind.EXCLUDED, key))

@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import IO, Protocol
 
-from S3.atomic import atomic_file, write_all
+from S3.atomic import DOWNLOAD_SUFFIX, atomic_file, write_all
 from S3.errors import TransferError
 from S3.s3 import attrs
 from S3.s3.client import S3Client
@@ -478,7 +478,7 @@ def download_to_file(client: S3Client, bucket: str, key: str, dest: str, *, fetc
 
 def _download_once(client: S3Client, bucket: str, key: str, dest: str, fetch: Fetch) -> int:
     """One try into a fresh temporary file; a mismatch removes it (atomic_file) and leaves ``dest`` untouched."""
-    with atomic_file(dest, suffix=".s3cmd-part") as fd:
+    with atomic_file(dest, suffix=DOWNLOAD_SUFFIX) as fd:
         received, expected, got = _fetch_whole(client, bucket, key, fd, _FdWriter(fd), fetch)
         if not expected:
             _unverified(bucket, key)

@@ -257,3 +257,14 @@ def test_several_sources_merge_in_key_order(tmp_path: Path) -> None:
     assert _keys(local_entries([f"{tmp_path}/one"])) == ["one/b", "one/d"]
     with pytest.raises(ParameterError, match="Invalid source: '.*nosuch/' is not an existing file or directory"):
         list(local_entries([f"{tmp_path}/nosuch/"]))
+
+
+def test_a_killed_downloads_temporary_file_is_passed_over_with_a_notice(tmp_path: Path) -> None:
+    """A run killed mid-download (SIGKILL, the OOM killer) leaves '.NAME.<hex>.s3cmd-part' beside NAME:
+    a later sync up must not send it as an object."""
+    _make(tmp_path, ["d/a", "d/.a.0123456789ab.s3cmd-part", "d/.b.s3cmd-part", "d/c.s3cmd-part"])
+    items, notices = _walk(f"{tmp_path}/d/")
+    assert _keys(items) == [".b.s3cmd-part", "a", "c.s3cmd-part"]  # only the exact shape is ours
+    assert [(n.kind, os.path.basename(n.path)) for n in notices] == [
+        (NoticeKind.UNFINISHED, ".a.0123456789ab.s3cmd-part")]
+    assert not NoticeKind.UNFINISHED.failure

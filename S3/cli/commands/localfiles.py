@@ -33,6 +33,8 @@ def notice_reporter(ctx: Context, fail: Callable[[int], None]) -> Callable[[Noti
             log.warning(f"Skipping over broken symbolic link: {notice.display}")
         elif notice.kind is NoticeKind.SYMLINK_LOOP:
             log.warning(f"Skipping recursively symlinked directory {notice.detail}")
+        elif notice.kind is NoticeKind.UNFINISHED:
+            log.warning(f"Skipping '{notice.display}': {notice.kind.value}; not sent. Remove it")
         elif notice.kind is NoticeKind.EXCLUDED and ctx.settings.dry_run:
             ctx.out(f"exclude: {notice.path}")
         elif notice.kind.failure:

@@ -330,8 +330,8 @@ def _dry_run(ctx: Context, direction: _Direction, planned: _Planned) -> None:
 
 def _done(ctx: Context, direction: _Direction, executor: Executor, planned: _Planned, seconds: float) -> None:
     seconds = max(seconds, 1.0)  # as s3cmd: a run shorter than a second counts as one
-    count = planned.transfers.count
     if direction.kind == "copy":
+        count = len(direction.tally.transferred)  # as s3cmd: the copies made, not the ones planned
         line = f"Done. Copied {count} files in {seconds:0.1f} seconds, {count / seconds:0.2f} files/s."
         worked = bool(count)
     else:
@@ -343,7 +343,7 @@ def _done(ctx: Context, direction: _Direction, executor: Executor, planned: _Pla
         ctx.out(line + _stats(direction, executor, planned).text())
     elif worked:
         ctx.out(line)
-    elif direction.kind != "copy":
+    else:
         log.info(line)
 
 
