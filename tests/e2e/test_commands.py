@@ -801,3 +801,14 @@ def test_rm_recursive_deletes_past_one_page(runner: S3cmdRunner, many: tuple[str
     assert removed.rc == 0
     assert len(lines(removed.stdout)) == 1203 and lines(removed.stdout)[-1] == f"delete: 's3://{bucket}/{names[-1]}'"
     assert s3.list_objects(Bucket=bucket).get("Contents") is None
+
+
+def test_verbose_del_and_get_r_say_what_s3cmd_says(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    for key, body in (("v/a", b"aa"), ("v/b", b"bbb"), ("w/c", b"c")):
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    got = s3cmd("get", "-v", "-r", f"s3://{bucket}/v/", "out/")
+    assert got.rc == 0 and f"INFO: Retrieving list of remote files for s3://{bucket}/v/ ..." in got.stderr, got.output
+    one = s3cmd("del", "-v", f"s3://{bucket}/w/c")
+    assert one.rc == 0 and "INFO: Summary: 1 remote files to delete" in one.stderr.splitlines(), one.output
+    many = s3cmd("del", "-v", "-r", f"s3://{bucket}/v/")
+    assert many.rc == 0 and f"INFO: Deleted 2 objects (5) from s3://{bucket}/v/" in many.stderr.splitlines(), many.output

@@ -150,6 +150,7 @@ def _recursive_jobs(
     folders: list[str] = []
     excluded: list[str] = []
     for uri in uris:
+        log.info(f"Retrieving list of remote files for {uri} ...")
         before = len(excluded)
         listed = [(uri.join(entry.key), relative_key(uri.key, entry.key), entry.size)
                   for entry in remote_objects(ctx, uri, on_excluded=excluded.append)]

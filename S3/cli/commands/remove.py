@@ -46,6 +46,7 @@ def delete(ctx: Context, args: list[str]) -> int:
             excluded_lines(ctx, excluded)
         else:
             targets = [uri]
+        log.info(f"Summary: {len(targets)} remote files to delete")
         if cfg.dry_run:  # s3cmd's dry run names the objects without quotes, then warns
             for target in targets:
                 ctx.out(f"delete: {target}")
@@ -110,6 +111,8 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
                 score.failure(exit_code_for(403 if code == "AccessDenied" else 500, code))
     if empty:
         log.warning("Remote list is empty.")  # as s3cmd: nothing matched, nothing deleted
+    elif gone:
+        log.info(f"Deleted {len(gone)} objects ({sum(gone)}) from {uri}")
     if gone and ctx.settings.stats:
         ctx.out(Stats(files_deleted=len(gone), size_deleted=sum(gone)).text())
     return score.rc()
