@@ -272,6 +272,10 @@ def test_files_from(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignor
     piped = s3cmd("sync", "--files-from", "-", "src/", f"s3://{bucket}/g/", input=b"./d\n")
     assert piped.rc == 0, piped.output
     assert set(_keys(s3, bucket, "g/")) == {"g/d"}
+    (s3cmd.home / "abs").write_text(f"{s3cmd.home / 'src' / 'd'}\nd\n")  # an absolute name is no name below src/
+    absolute = s3cmd("sync", "--files-from", "abs", "src/", f"s3://{bucket}/h/")
+    assert absolute.rc == 0 and "an absolute path: skipped" in absolute.stderr, absolute.output
+    assert set(_keys(s3, bucket, "h/")) == {"h/d"}
     put = s3cmd("put", "-r", "--files-from", "list", "src/", f"s3://{bucket}/p/")  # put -r takes the lists too
     assert put.rc == 0 and [line.split(" (")[0] for line in put.stdout.splitlines()] == [
         f"upload: 'src/a' -> 's3://{bucket}/p/a'", f"upload: 'src/b/c' -> 's3://{bucket}/p/b/c'"], put.output

@@ -55,7 +55,12 @@ def files_from_names(ctx: Context) -> frozenset[str] | None:
             lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
         else:
             lines = read_patterns(path)
-        names.update(os.path.normpath(line).lstrip("/") for line in lines)
+        for line in lines:
+            if line.startswith("/"):  # names are relative to the source directory: this one names nothing there
+                log.warning(f"--files-from names '{line}', an absolute path: skipped (name files relative to "
+                            "the source directory)")
+                continue
+            names.add(os.path.normpath(line))
     return frozenset(names)
 
 
