@@ -87,6 +87,12 @@ def test_destination_must_end_in_slash_and_source_must_exist(s3cmd: S3cmdRunner,
     (s3cmd.home / "there").mkdir()  # as s3cmd: a folder that exists is no exception to the rule
     result = s3cmd("sync", f"s3://{bucket}/p/", "there")
     assert result.rc == 64 and "must be a directory and end with '/'" in result.stderr, result.output
+    # s3cmd 2.4.0's words for a missing destination and for two local paths
+    result = s3cmd("sync", "src/")
+    assert result.rc == 64 and "ERROR: Not enough parameters for command 'sync'" in result.stderr, result.output
+    result = s3cmd("sync", "src/", "there/")
+    assert (result.rc, result.stderr) == (64, "ERROR: Parameter problem: Invalid source/destination: 'src/' "
+                                              "'there/'\n"), result.output
 
 
 def test_a_source_without_slash_goes_below_a_destination_without_one(s3cmd: S3cmdRunner, bucket: str,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from S3 import ExitCodes
-from S3.cli.commands.common import relative_key, root_marker_warning
+from S3.cli.commands.common import relative_key, require_args, root_marker_warning
 from S3.cli.commands.localfiles import (
     below_root,
     files_from_names,
@@ -95,8 +95,7 @@ class _Tally:
 
 def sync(ctx: Context, args: list[str]) -> int:
     settings = ctx.settings
-    if len(args) < 2:
-        raise ParameterError(f"Too few parameters! Expected: {PARAMS}")
+    require_args(args, 2, f"s3cmd sync {PARAMS}")
     if "-" in args:
         raise ParameterError("Stdin or stdout ('-') can't be used for a source or a destination with the sync command.")
     sources, target = args[:-1], args[-1]
@@ -125,6 +124,8 @@ def sync(ctx: Context, args: list[str]) -> int:
         direction = _remote_to_local(ctx, s3uri.parse_bucket(sources[0]), target, filters, executor)
     elif all(remote) and len(sources) == 1:
         direction = _remote_to_remote(ctx, s3uri.parse_bucket(sources[0]), s3uri.parse_bucket(target), filters)
+    elif not any(remote) and not s3uri.is_s3_uri(target):  # s3cmd's words for local to local
+        raise ParameterError("Invalid source/destination: " + " ".join(f"'{arg}'" for arg in args))
     else:
         raise ParameterError(f"Expected: {PARAMS} (one s3:// source when the source is remote)")
     return _run(ctx, direction, executor)
