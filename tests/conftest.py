@@ -265,6 +265,12 @@ def new_runner(home: Path, moto_server: MotoServer, identity: Identity) -> S3cmd
 
 
 @pytest.fixture
+def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
+    """boto3 as the admin: setup, and checks of what the server really holds, outside the code under test."""
+    return moto_server.client("s3", identities["admin"])
+
+
+@pytest.fixture
 def bucket(s3cmd: S3cmdRunner) -> str:
     name = f"b-{uuid.uuid4().hex[:12]}"
     result = s3cmd("mb", f"s3://{name}")

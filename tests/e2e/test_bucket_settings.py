@@ -31,11 +31,6 @@ AUTHENTICATED = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
 
 
-@pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
-
-
 def write(s3cmd: S3cmdRunner, name: str, text: str) -> str:
     (s3cmd.home / name).write_text(text)
     return name

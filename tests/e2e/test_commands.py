@@ -38,12 +38,6 @@ def lines(text: str) -> list[str]:
 
 
 @pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    """boto3 for setup and checks that are not the behaviour under test (cheaper than a run)."""
-    return moto_server.client("s3", identities["admin"])
-
-
-@pytest.fixture
 def bucket(s3) -> str:  # type: ignore[no-untyped-def]
     """A new bucket, made with boto3 (conftest's makes it with a run of s3cmd mb, tested once below)."""
     name = f"b-{uuid.uuid4().hex[:12]}"

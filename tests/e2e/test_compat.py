@@ -26,11 +26,6 @@ from tests.servers import MotoServer
 CASES = Path(__file__).resolve().parent.parent / "cases"
 
 
-@pytest.fixture
-def s3(moto_server: MotoServer, identities):  # type: ignore[no-untyped-def]
-    """boto3 as the admin: what the server really holds."""
-    return moto_server.client("s3", identities["admin"])
-
 # -- unknown options: optparse's exit code ---------------------------------------------------
 
 

@@ -13,32 +13,17 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import S3cmdRunner
-from tests.servers import Identity, MotoServer
 
 pytestmark = pytest.mark.e2e
 
 OBJECT = b"hello world, the real content"
 RATE = r"\(\d+ bytes in \d+\.\d seconds, -?\d+\.\d\d [KMG]?B/s\)"
 MiB = 1024 * 1024
-
-
-@pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    """boto3 for setup and checks that are not the behaviour under test."""
-    return moto_server.client("s3", identities["admin"])
-
-
-@pytest.fixture
-def bucket(s3) -> str:  # type: ignore[no-untyped-def]
-    name = f"b-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
 
 
 def md5(data: bytes) -> str:

@@ -20,11 +20,6 @@ ATTRS = "atime:1/ctime:1/gid:0/gname:root/md5:{md5}/mode:33188/mtime:1/uid:0/una
 
 
 @pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
-
-
-@pytest.fixture
 def source(s3, bucket: str) -> str:  # type: ignore[no-untyped-def]
     """An object as s3cmd put leaves it: a Content-Type, a Cache-Control, s3cmd-attrs with its MD5."""
     body = b"hello\n"

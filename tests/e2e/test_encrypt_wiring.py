@@ -17,16 +17,10 @@ import pytest
 from S3.s3 import attrs
 from S3.transfer import gpg
 from tests.conftest import ROOT, S3cmdRunner
-from tests.servers import Identity, MotoServer
 
 PASSPHRASE = "hunter2pass-wiring"
 RECORDED = ROOT / "tests" / "cases" / "gpg" / "upstream-2.4.0-encrypted.bin"
 pytestmark = pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
-
-
-@pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
 
 
 @pytest.fixture

@@ -34,11 +34,6 @@ def via(s3cmd: S3cmdRunner, proxy: FaultProxy, identities) -> S3cmdRunner:  # ty
     return S3cmdRunner(home=s3cmd.home, config=config, base_env=s3cmd.base_env)
 
 
-@pytest.fixture
-def s3(moto_server, identities):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
-
-
 def stored(s3, bucket: str, key: str) -> bytes | None:  # type: ignore[no-untyped-def]
     try:
         return s3.get_object(Bucket=bucket, Key=key)["Body"].read()

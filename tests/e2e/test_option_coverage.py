@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import S3cmdRunner
-from tests.servers import Identity, MotoServer
-
-
-@pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
 
 
 def _keys(s3, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,18 +9,11 @@ import hashlib
 import os
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import S3cmdRunner
 
 MiB = 1024 * 1024
 PART = 5 * MiB
 SIZES = [0, 1, PART - 1, PART, PART + 1, 3 * PART + 7]
-
-
-@pytest.fixture
-def s3(moto_server, identities):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
 
 
 def test_round_trips_are_byte_identical(s3cmd: S3cmdRunner, bucket: str, s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

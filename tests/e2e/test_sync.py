@@ -18,11 +18,6 @@ SPEED = r"\(\d+ bytes in \d+\.\d seconds, -?[\d.]+ [KMGT]?B/s\)"
 DONE = r" in \d+\.\d seconds, [\d.]+ ([KMGT]?B|files)/s\.$"
 
 
-@pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
-
-
 def _keys(s3, bucket: str, prefix: str = "") -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     found: dict[str, bytes] = {}
     for page in s3.get_paginator("list_objects").paginate(Bucket=bucket, Prefix=prefix):

@@ -13,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import S3cmdRunner
-from tests.servers import Identity, MotoServer
 
 UPSTREAM = Path(os.environ.get("S3CMD_UPSTREAM", "/tmp/upstream/bin/s3cmd"))
 TIMING = re.compile(r"in \d+\.\d seconds, [\d.]+ [KMG]?B/s")
-
-
-@pytest.fixture
-def s3(moto_server: MotoServer, identities: dict[str, Identity]):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
 
 
 def _tree(top: Path) -> Path:

@@ -41,11 +41,6 @@ def rclone_like(moto_server) -> Iterator[_RcloneShaped]:  # type: ignore[no-unty
     proxy.stop()
 
 
-@pytest.fixture
-def s3(moto_server, identities):  # type: ignore[no-untyped-def]
-    return moto_server.client("s3", identities["admin"])
-
-
 def test_multipart_put_accepts_rclones_initiate_answer(s3cmd: S3cmdRunner, rclone_like: _RcloneShaped, identities,  # type: ignore[no-untyped-def]
                                                        bucket: str, s3, tmp_path: Path) -> None:
     config = write_config(s3cmd.home / "rclone.s3cfg", rclone_like, identities["admin"], multipart_chunk_size_mb="5")
