@@ -305,7 +305,7 @@ class S3Client:
                 query.append(("max-keys", str(min(1000, limit - seen))))
             if self.settings.list_allow_unordered:
                 query.append(("allow-unordered", "true"))
-            page = xml.parse_list_page(self.request("GET", bucket, query=query).body)
+            page = xml.parse_list_page(self.request("GET", bucket, query=query).body, prefix=prefix)
             _check_page(page, prefix=prefix, marker=marker, ordered=not self.settings.list_allow_unordered)
             seen += len(page.objects) + len(page.prefixes)
             yield page

@@ -145,7 +145,27 @@ def _url_decoded(text: str) -> str:
         raise MalformedAnswer(f"The server listed a key that is not UTF-8 once decoded ('{text}').") from None
 
 
-def parse_list_page(body: bytes) -> ListPage:
+# What URL encoding leaves as it is; a value holding anything else (a space, a non-ASCII letter) was
+# sent as it is, whatever EncodingType says.
+_URL_ENCODED = re.compile(r"[A-Za-z0-9\-_.~%+/*!'()=&;:@,$]*")
+
+
+def _folder_names(tree: ET.Element, name: Callable[[str], str], prefix: str) -> tuple[str, ...]:
+    """CommonPrefixes as the server meant them. Some servers (moto among them) URL-encode the keys of a
+    listing and not its CommonPrefixes: decoding those would turn 'a b+c/' into 'a b c/', so a
+    value that cannot be URL-encoded, or that is below ``prefix`` only as it is, is taken as it is."""
+    raw = [_text(p, "Prefix") for p in tree.findall("CommonPrefixes")]
+    if name is str:
+        return tuple(raw)
+    names = []
+    for value in raw:
+        decoded = name(value) if _URL_ENCODED.fullmatch(value) else value
+        names.append(value if not decoded.startswith(prefix) and value.startswith(prefix) else decoded)
+    return tuple(names)
+
+
+def parse_list_page(body: bytes, *, prefix: str = "") -> ListPage:
+    """One page of a listing asked for with ``prefix``."""
     tree = parse_xml(body, expect="ListBucketResult")
     name = _names(tree)
     objects = tuple(
@@ -158,7 +178,7 @@ def parse_list_page(body: bytes) -> ListPage:
         )
         for c in tree.findall("Contents")
     )
-    prefixes = tuple(name(_text(p, "Prefix")) for p in tree.findall("CommonPrefixes"))
+    prefixes = _folder_names(tree, name, prefix)
     truncated = _text(tree, "IsTruncated", "false").lower() == "true"
     marker = name(_text(tree, "NextMarker"))
     if truncated and not marker:

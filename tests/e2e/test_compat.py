@@ -430,6 +430,19 @@ def test_listing_keys_are_decoded_only_when_the_server_says_it_encoded_them() ->
     ignored = parse_list_page(page("", "a%41+b"))  # a server that ignores encoding-type: keys as they are
     assert ([o.key for o in ignored.objects], ignored.prefixes) == (["a%41+b"], ("p%2B+q/",))
 
+    # moto encodes the keys, not the CommonPrefixes: one that cannot be URL-encoding, or that is below the
+    # prefix asked for only as it is, is taken as it is
+    half = (b"<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>"
+            b"<CommonPrefixes><Prefix>a b+c/sub dir/</Prefix></CommonPrefixes>"
+            b"<CommonPrefixes><Prefix>a b+c/x%41+y/</Prefix></CommonPrefixes></ListBucketResult>")
+    assert parse_list_page(half, prefix="a b+c/").prefixes == ("a b+c/sub dir/", "a b+c/x%41+y/")
+
+
+def test_ls_of_a_folder_whose_name_url_decoding_would_change(s3cmd: S3cmdRunner, s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
+    s3.put_object(Bucket=bucket, Key="a b+c/sub dir/x", Body=b"x")
+    listed = s3cmd("ls", f"s3://{bucket}/a b+c/")
+    assert listed.rc == 0 and listed.stdout.split() == ["DIR", f"s3://{bucket}/a", "b+c/sub", "dir/"], listed.output
+
 
 # -- --help: each option's line in upstream's words -------------------------------------------
 
