@@ -29,7 +29,9 @@ def listing_time(when: datetime) -> str:
 
 # C0 controls but tab, DEL, and the C1 controls: a key may hold any of them, and printed as they are
 # they would start a forged output line (LF), overwrite one (CR) or drive the terminal (ESC, CSI).
+# The bidirectional overrides too: 'x\u202egpj.exe' would read as 'xexe.jpg'.
 _CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09}
+_CONTROLS.update({code: f"\\u{code:04x}" for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 _CONTROLS.update({0x0A: "\\n", 0x0D: "\\r"})
 _LINE_CONTROLS = {code: text for code, text in _CONTROLS.items() if code != 0x0A}
 

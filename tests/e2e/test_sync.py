@@ -106,7 +106,8 @@ def test_one_object_to_a_name_without_slash_is_that_file(s3cmd: S3cmdRunner, buc
                                                          s3) -> None:  # type: ignore[no-untyped-def]
     """s3cmd 2.4.0: 'sync s3://b/p/obj new.txt' writes the file new.txt (not new.txt/obj); it refuses an
     existing folder of that name; 'dir/' still means "into dir"."""
-    s3.put_object(Bucket=bucket, Key="p/obj", Body=b"object")
+    for key, body in (("p/obj", b"object"), ("p/obj.old", b"old"), ("p/obj/x", b"x")):  # the name begins others
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
     first = s3cmd("sync", f"s3://{bucket}/p/obj", "new.txt")
     assert first.rc == 0 and _lines(first.stdout)[0] == (
         f"download: 's3://{bucket}/p/obj' -> 'new.txt' (SPEED) [1 of 1]"), first.output
@@ -120,8 +121,9 @@ def test_one_object_to_a_name_without_slash_is_that_file(s3cmd: S3cmdRunner, buc
     refused = s3cmd("sync", f"s3://{bucket}/p/obj", "dir")
     assert (refused.rc, refused.stderr) == (
         64, "ERROR: Parameter problem: Destination already exists and is a directory\n"), refused.output
-    into = s3cmd("sync", f"s3://{bucket}/p/obj", "dir/")
-    assert into.rc == 0 and (s3cmd.home / "dir" / "obj").read_bytes() == b"object", into.output
+    s3.put_object(Bucket=bucket, Key="q/only", Body=b"only")
+    into = s3cmd("sync", f"s3://{bucket}/q/only", "dir/")
+    assert into.rc == 0 and (s3cmd.home / "dir" / "only").read_bytes() == b"only", into.output
 
 
 def test_a_file_takes_the_place_of_a_folder_emptied_by_delete_removed(s3cmd: S3cmdRunner, bucket: str,
@@ -430,6 +432,9 @@ def test_keep_dirs_sends_directories_as_folder_markers(s3cmd: S3cmdRunner, bucke
     assert _keys(s3, bucket) == {"kd/empty/": b"", "kd/full/": b"", "kd/full/f": b"1", "kd/full/inner/": b""}
     again = s3cmd("sync", "--keep-dirs", "kd/", f"s3://{bucket}/kd/")
     assert again.rc == 0 and again.stdout == "", again.output
+    dry = s3cmd("sync", "-n", f"s3://{bucket}/kd/", "dkd/")  # s3cmd's dry run: markers with their '/'
+    assert dry.rc == 0 and dry.stdout.splitlines()[0] == f"download: 's3://{bucket}/kd/empty/' -> 'dkd/empty/'", \
+        dry.output
     down = s3cmd("sync", f"s3://{bucket}/kd/", "dkd/")
     assert down.rc == 0, down.output
     assert (s3cmd.home / "dkd" / "empty").is_dir() and (s3cmd.home / "dkd" / "full" / "inner").is_dir()

@@ -14,6 +14,7 @@ from S3.s3.uri import S3Uri
     ("a\nb", "a\\nb"),
     ("a\rb", "a\\rb"),
     ("\x1b[2J\x00\x7f\x9b", "\\x1b[2J\\x00\\x7f\\x9b"),
+    ("x\u202egpj.exe", "x\\u202egpj.exe"),  # a right-to-left override would show 'xexe.jpg'
 ])
 def test_shown_escapes_controls_only(name: str, expected: str) -> None:
     assert shown(name) == expected

@@ -664,7 +664,10 @@ def _remote_to_local(
 
     def label(action: Transfer) -> tuple[str, str]:
         found = local_place(action.key, action.source.size)
-        return str(source.join(base + action.key)), found.path if isinstance(found, LocalTarget) else action.key
+        if not isinstance(found, LocalTarget):
+            return str(source.join(base + action.key)), action.key
+        # a folder marker's folder with its '/', as s3cmd's dry run shows it
+        return str(source.join(base + action.key)), found.path + (os.sep if found.is_folder else "")
 
     return _Direction("download", remote, local, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=label, delete_label=lambda a: _path(a.entry), retrieving=(str(source),),
@@ -672,9 +675,11 @@ def _remote_to_local(
 
 
 def _one_object(client: S3Client, source: s3uri.S3Uri) -> bool:
-    """Whether the listing below ``source`` is the object ``source`` names, and only it."""
-    objects = [obj for page in client.list_objects(source.bucket, prefix=source.key, limit=2) for obj in page.objects]
-    return [obj.key for obj in objects] == [source.key]
+    """Whether ``source`` names an object (s3cmd then syncs that one alone, whatever else its name
+    begins: 'q.old', 'q/x'). Of the keys that start with it, it is the first listed."""
+    first = next((obj for page in client.list_objects(source.bucket, prefix=source.key, limit=1)
+                  for obj in page.objects), None)
+    return first is not None and first.key == source.key
 
 
 def _clear_empty_folder(path: str) -> None:
