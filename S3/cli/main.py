@@ -182,7 +182,7 @@ def _run(argv: Sequence[str], runtime: Runtime, *, debug: bool) -> int:
         return ExitCodes.EX_BREAK
     except Terminated:
         atomic.remove_unfinished()
-        stderr.write("ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n")
+        stderr.write("ERROR: Terminated (SIGTERM); no partial file was left behind\n")
         return ExitCodes._EX_SIGNAL + signal.SIGTERM
     except BrokenPipeError:
         # The reader went away (`s3cmd ls | head`): not our failure to report.

@@ -54,7 +54,7 @@ def test_ctrl_c_exits_130(raising: Callable[..., CliResult]) -> None:
 def test_sigterm_exits_143(raising: Callable[..., CliResult]) -> None:
     result = raising(Terminated())
     assert result.rc == 128 + 15
-    assert result.stderr == "ERROR: Terminated (SIGTERM); unfinished transfers were cleaned up\n"
+    assert result.stderr == "ERROR: Terminated (SIGTERM); no partial file was left behind\n"
 
 
 def test_a_closed_pipe_is_not_an_error(raising: Callable[..., CliResult]) -> None:
