@@ -146,3 +146,19 @@ def test_a_destination_that_is_a_link_still_works(s3cmd: S3cmdRunner, loaded: st
     assert "WARNING" not in result.stderr, result.output
     _assert_rest_downloaded(home / "real")
     assert (home / "real" / "sub" / "x").read_bytes() == KEYS["sub/x"]
+
+
+def test_folder_markers_behind_a_link_are_not_made_through_it(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    """Markers 'sub/' and 'sub/deep/' with DEST/sub a link outside: s3cmd's 'Skipping over symbolic
+    link' for the first, the usual refusal for the second, and no folder made outside."""
+    for key in ("m/sub/", "m/sub/deep/", "m/top"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"" if key.endswith("/") else b"t")
+    home = s3cmd.home
+    (home / "outside").mkdir()
+    (home / "DEST").mkdir()
+    os.symlink(home / "outside", home / "DEST" / "sub")
+    result = s3cmd("sync", f"s3://{bucket}/m/", "DEST/")
+    assert result.rc == 2, result.output
+    assert "WARNING: Skipping over symbolic link: DEST/sub" in result.stderr.splitlines(), result.output
+    assert "its local path goes through a symbolic link ('DEST/sub')" in result.stderr, result.output
+    assert list((home / "outside").iterdir()) == [] and (home / "DEST" / "top").read_bytes() == b"t"

@@ -606,7 +606,11 @@ def _remote_to_local(
         for entry in entries:
             if entry.key.endswith("/") and entry.size == 0:
                 found = local_target(entry.key, target)
+                if isinstance(found, LocalTarget) and os.path.islink(found.path):
+                    log.warning(f"Skipping over symbolic link: {formats.shown(found.path)}")  # s3cmd's words
+                    continue
                 if isinstance(found, LocalTarget) and os.path.isdir(found.path):
+                    place(entry.key, 0)  # there already, unless through a link above it (then: said why)
                     continue
             yield entry
 
