@@ -482,8 +482,20 @@ def _header_pairs(lines: list[str]) -> list[tuple[str, str]]:
     for line in lines[1:]:
         name, colon, value = line.partition(":")
         if colon and name and name[0] not in " \t" and name[-1] not in " \t":
-            pairs.append((name, value.strip(" \t\r")))
+            pairs.append((name, _as_sent(value.strip(" \t\r"))))
     return pairs
+
+
+def _as_sent(value: str) -> str:
+    """A header value read as Latin-1 (HTTP's bytes), as text: S3 stores and returns metadata in the
+    UTF-8 it was sent in (and we send it so), so a value whose bytes are UTF-8 is that text; a copy
+    or modify that sends it back must not double-encode 'café' into 'cafÃ©'."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:  # not UTF-8: Latin-1 it is
+        return value
 
 
 def _body(transport: WireTransport, origin: _Origin, conn: _Connection, *, method: str, status: int,
