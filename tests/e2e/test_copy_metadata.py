@@ -180,3 +180,11 @@ def test_non_ascii_metadata_survives_copies_and_modify(s3cmd: S3cmdRunner, bucke
         assert stored.encode("latin-1") == "café".encode(), (key, stored)
     shown = s3cmd("info", f"s3://{bucket}/k2")
     assert "x-amz-meta-name: café" in shown.stdout, shown.output
+
+
+def test_modify_with_a_header_named_in_lower_case_replaces_it(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
+    """The object's Content-Type and '--add-header=content-type:…' are one header: one value is sent."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", ContentType="text/plain")
+    run = s3cmd("modify", "--add-header=content-type:text/x-lower", f"s3://{bucket}/k")
+    assert run.rc == 0, run.output
+    assert s3.head_object(Bucket=bucket, Key="k")["ContentType"] == "text/x-lower"

@@ -286,10 +286,10 @@ def _kept_headers(head: Mapping[str, str], *, storage_class: bool) -> dict[str, 
 def _modify_one(ctx: Context, uri: s3uri.S3Uri, removed: set[str], line: str) -> None:
     client = ctx.client()
     head = _source_head(client, uri)
-    headers = _kept_headers(head, storage_class=True)
-    headers.update(object_headers(ctx.settings))
-    if ctx.settings.mime_type:
-        headers["Content-Type"] = ctx.settings.mime_type
+    # names compared without case, as a copy's (_merged): '--add-header=content-type:…' replaces the
+    # object's Content-Type instead of going out beside it
+    mime = {"Content-Type": ctx.settings.mime_type} if ctx.settings.mime_type else {}
+    headers = _merged(_kept_headers(head, storage_class=True), object_headers(ctx.settings), mime)
     headers = {k: v for k, v in headers.items() if k.lower() not in removed}
     if not ctx.settings.dry_run:
         # s3cmd copies in parts only where CopyObject cannot (over 5 GiB), in parts of multipart_copy_chunk_size_mb
