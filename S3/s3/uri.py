@@ -40,10 +40,17 @@ def _printable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def parse(text: str) -> S3Uri:
+# What s3cmd 2.4.0 says of an argument that is no ``s3://`` URI, by where it stands; ``{}`` is the argument.
+NOT_S3 = "Expecting S3 URI instead of '{}'"
+NOT_S3_BUCKET_ONLY = "Expecting S3 URI with just the bucket name set instead of '{}'"
+NOT_S3_UPLOAD_DESTINATION = "Destination must be S3Uri. Got: file://{}"
+NOT_S3_COPY_DESTINATION = "Destination must be S3 URI. To download a file use 'get' or 'sync'."
+
+
+def parse(text: str, *, not_s3: str = NOT_S3) -> S3Uri:
     """Parse ``s3://bucket[/key]``; anything malformed is a parameter problem, never a traceback."""
     if not is_s3_uri(text):
-        raise ParameterError(f"Expecting S3 URI (s3://BUCKET[/OBJECT]) instead of '{text}'")
+        raise ParameterError(not_s3.format(text))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # argv bytes that are not UTF-8 (a Latin-1 terminal): no S3 name has them
@@ -93,11 +100,19 @@ def parse_new_bucket(text: str, *, dns_strict: bool) -> S3Uri:
     """``s3://BUCKET`` for ``mb``: the name checked as ``check_new_bucket_name`` says."""
     if is_s3_uri(text) and text[len(_SCHEME):].partition("/")[0]:
         check_new_bucket_name(text[len(_SCHEME):].partition("/")[0], dns_strict=dns_strict)
-    return parse_bucket(text)
+    return parse_bucket_only(text)
 
 
-def parse_bucket(text: str) -> S3Uri:
-    uri = parse(text)
+def parse_bucket(text: str, *, not_s3: str = NOT_S3) -> S3Uri:
+    uri = parse(text, not_s3=not_s3)
     if not uri.bucket:
         raise ParameterError(f"Expecting S3 URI with a bucket name instead of '{text}'")
+    return uri
+
+
+def parse_bucket_only(text: str) -> S3Uri:
+    """``s3://BUCKET`` and nothing more, for the commands that act on a bucket (``mb``, ``rb``, ``ws-*``, …)."""
+    uri = parse_bucket(text, not_s3=NOT_S3_BUCKET_ONLY)
+    if uri.key:
+        raise ParameterError(NOT_S3_BUCKET_ONLY.format(text))
     return uri

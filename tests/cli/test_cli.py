@@ -110,7 +110,27 @@ def test_invalid_command(env: dict[str, str]) -> None:
 def test_ls_of_something_not_an_s3_uri_is_refused_before_any_request(env: dict[str, str]) -> None:
     result = run_cli("ls", "bucket/key", env=env)
     assert result.rc == ExitCodes.EX_USAGE
-    assert result.errors == ["ERROR: Parameter problem: Expecting S3 URI (s3://BUCKET[/OBJECT]) instead of 'bucket/key'"]
+    assert result.errors == ["ERROR: Parameter problem: Expecting S3 URI instead of 'bucket/key'"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["get", "/tmp/x", "y"], "Expecting S3 URI instead of '/tmp/x'"),
+    (["del", "rel/x"], "Expecting S3 URI instead of 'rel/x'"),
+    (["mb", "bucket"], "Expecting S3 URI with just the bucket name set instead of 'bucket'"),
+    (["mb", "s3://bucket/key"], "Expecting S3 URI with just the bucket name set instead of 's3://bucket/key'"),
+    (["rb", "/tmp/x"], "Expecting S3 URI with just the bucket name set instead of '/tmp/x'"),
+    (["ws-info", "/tmp/x"], "Expecting S3 URI with just the bucket name set instead of '/tmp/x'"),
+    (["expire", "s3://bucket/k"], "Expecting S3 URI with just the bucket name set instead of 's3://bucket/k'"),
+    (["put", "f.txt", "rel/x"], "Destination must be S3Uri. Got: file://rel/x"),
+    (["cp", "s3://bucket/k", "/tmp/k"], "Destination must be S3 URI. To download a file use 'get' or 'sync'."),
+    (["mv", "s3://bucket/k", "k"], "Destination must be S3 URI. To download a file use 'get' or 'sync'."),
+    (["signurl", "rel/x", "+10"], "Must be S3Uri. Got: file://rel/x"),
+])
+def test_a_local_path_where_an_s3_uri_belongs_is_named_in_s3cmds_words(
+    env: dict[str, str], argv: list[str], message: str
+) -> None:
+    result = run_cli(*argv, env=env)
+    assert (result.rc, result.errors) == (ExitCodes.EX_USAGE, [f"ERROR: Parameter problem: {message}"])
 
 
 def _dumped(result_stdout: str, name: str) -> str:

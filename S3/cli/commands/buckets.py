@@ -6,7 +6,6 @@ from S3 import ExitCodes
 from S3.cli.commands.common import naming_the_bucket, require_args
 from S3.cli.commands.remove import delete_all
 from S3.cli.context import Context
-from S3.errors import ParameterError
 from S3.output import log
 from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
@@ -20,8 +19,6 @@ def make_bucket(ctx: Context, args: list[str]) -> int:
     strict = ctx.settings.region != "us-east-1"
     for arg in args:
         uri = s3uri.parse_new_bucket(arg, dns_strict=strict)
-        if uri.key:
-            raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
         with naming_the_bucket(uri.bucket):
             client.create_bucket(uri.bucket, location=ctx.settings.region, headers=headers)
         ctx.out(f"Bucket 's3://{uri.bucket}/' created")
@@ -32,9 +29,7 @@ def remove_bucket(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd rb s3://BUCKET")
     client = ctx.client()
     for arg in args:
-        uri = s3uri.parse_bucket(arg)
-        if uri.key:
-            raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
+        uri = s3uri.parse_bucket_only(arg)
         try:
             with naming_the_bucket(uri.bucket, unless=("NoSuchBucket",)):  # as s3cmd: its S3 error line only
                 client.delete_bucket(uri.bucket)

@@ -107,7 +107,7 @@ def _targets(ctx: Context, sources: dict[str, _Source], dest: s3uri.S3Uri) -> li
 
 def _copy(ctx: Context, args: list[str], *, verb: str, remove_source: bool) -> int:
     require_args(args, 2, f"s3cmd {'mv' if remove_source else 'cp'} s3://BUCKET1/OBJECT1 s3://BUCKET2[/OBJECT2]")
-    dest = s3uri.parse_bucket(args[-1])
+    dest = s3uri.parse_bucket(args[-1], not_s3=s3uri.NOT_S3_COPY_DESTINATION)
     pairs = _targets(ctx, _sources(ctx, args[:-1]), dest)
     log.info(f"Summary: {len(pairs)} remote files to {'move' if remove_source else 'copy'}")
     if not pairs:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from S3 import ExitCodes
 from S3.cli.commands.bucket_settings import delete_setting, put_setting, show_setting
 from S3.cli.commands.common import require_args
-from S3.cli.commands.website import bucket_only
 from S3.cli.context import Context
 from S3.errors import ParameterError
+from S3.s3 import uri as s3uri
 from S3.s3 import xml
 
 
@@ -20,7 +20,7 @@ def expire(ctx: Context, args: list[str]) -> int:
     require_args(args, 1, "s3cmd expire s3://BUCKET")
     days, date, prefix = ctx.settings.expiry_days, ctx.settings.expiry_date, ctx.settings.expiry_prefix
     for arg in args:
-        uri = bucket_only(arg)
+        uri = s3uri.parse_bucket_only(arg)
         if (days and date) or (prefix and not (days or date)):
             raise ParameterError("Expect either --expiry-day or --expiry-date")
         if days or date:

@@ -31,7 +31,7 @@ from S3.transfer.upload import LocalRead, UploadPlan, read_local, upload_file, u
 
 def put(ctx: Context, args: list[str]) -> int:
     require_args(args, 2, "s3cmd put FILE [FILE...] s3://BUCKET[/PREFIX]")
-    dest = s3uri.parse_bucket(args[-1])
+    dest = s3uri.parse_bucket(args[-1], not_s3=s3uri.NOT_S3_UPLOAD_DESTINATION)
     sources = args[:-1]
     settings = ctx.settings
     if sources == ["-"]:

@@ -11,7 +11,7 @@ from S3.s3 import uri as s3uri
 
 def signurl(ctx: Context, args: list[str]) -> int:
     require_args(args, 2, "s3cmd signurl s3://BUCKET/OBJECT <expiry_epoch|+expiry_offset>")
-    uri = s3uri.parse_bucket(args[0])
+    uri = s3uri.parse_bucket(args[0], not_s3="Must be S3Uri. Got: file://{}")
     if not uri.key:
         raise ParameterError(f"Expecting S3 URI with an object name instead of '{args[0]}'")
     expiry = args[1]

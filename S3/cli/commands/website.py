@@ -6,7 +6,6 @@ from __future__ import annotations
 from S3 import ExitCodes
 from S3.cli.commands.common import require_args
 from S3.cli.context import Context
-from S3.errors import ParameterError
 from S3.s3 import uri as s3uri
 from S3.s3 import xml
 from S3.s3.errors import S3Error
@@ -14,14 +13,7 @@ from S3.s3.errors import S3Error
 
 def _buckets(args: list[str], command: str) -> list[s3uri.S3Uri]:
     require_args(args, 1, f"s3cmd {command} s3://BUCKET")
-    return [bucket_only(arg) for arg in args]
-
-
-def bucket_only(arg: str) -> s3uri.S3Uri:
-    uri = s3uri.parse_bucket(arg)
-    if uri.key:
-        raise ParameterError(f"Expecting S3 URI with just the bucket name set instead of '{arg}'")
-    return uri
+    return [s3uri.parse_bucket_only(arg) for arg in args]
 
 
 def ws_create(ctx: Context, args: list[str]) -> int:
