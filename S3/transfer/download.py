@@ -598,13 +598,21 @@ def _check_whole(answer: Response, bucket: str, key: str, dest: str, fd: int, *,
         got = _file_md5(fd, have)
         if got != expected:
             log.warning("MD5 signatures do not match: computed=%s, received=%s", got, expected)
+            _replacing(dest, bucket, key)
             return None
     else:
         _unverified(bucket, key)
     if total is None or have != total:
         log.warning("Reported size (%s) does not match received size (%d)", total, have)
+        _replacing(dest, bucket, key)
         return None
     return Resumed(total, complete=True)
+
+
+def _replacing(dest: str, bucket: str, key: str) -> None:
+    """What s3cmd's mismatch warning leaves unsaid: the file is not kept as it is."""
+    log.warning("'%s' did not hold the beginning of s3://%s/%s: downloading the whole object to replace it",
+                dest, bucket, key)
 
 
 def download_to_stream(client: S3Client, bucket: str, key: str, out: IO[bytes], *, fetch: Fetch = Fetch()) -> int:

@@ -3,9 +3,9 @@ object's bytes, whatever was at the destination.
 
 A correct partial file is completed in place with the bytes it lacks; one that is not the object's
 beginning (other bytes, longer than the object, same size but different) is reported with s3cmd's
-``WARNING: MD5 signatures do not match`` line (a longer one with its INFO line) and downloaded whole
-again; a symbolic link at the destination is replaced, never appended through. The ``download:``
-line counts the whole object, as s3cmd 2.4.0 prints it (checked side by side against the same server).
+``WARNING: MD5 signatures do not match`` line and a warning that it is replaced (a longer one with
+s3cmd's INFO line), and downloaded whole again; a symbolic link at the destination is replaced,
+never appended through. The ``download:`` line counts the whole object, as s3cmd 2.4.0 prints it (checked side by side against the same server).
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ def download_line(bucket: str, key: str, dest: str, size: int) -> str:
     return rf"download: 's3://{bucket}/{re.escape(key)}' -> '{re.escape(dest)}' \({size} bytes in "
 
 
-def mismatch_line(computed: bytes, received: bytes) -> str:
-    return f"WARNING: MD5 signatures do not match: computed={md5(computed)}, received={md5(received)}"
+def mismatch_lines(computed: bytes, received: bytes, *, dest: str, uri: str) -> list[str]:
+    """s3cmd's warning, then ours saying what happens to the file."""
+    return [f"WARNING: MD5 signatures do not match: computed={md5(computed)}, received={md5(received)}",
+            f"WARNING: '{dest}' did not hold the beginning of {uri}: downloading the whole object to replace it"]
 
 
 def test_a_wrong_partial_file_is_reported_and_replaced_by_the_object(s3cmd: S3cmdRunner, bucket: str, s3) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +48,7 @@ def test_a_wrong_partial_file_is_reported_and_replaced_by_the_object(s3cmd: S3cm
     assert got.rc == 0, got.output
     assert local.read_bytes() == OBJECT
     # what was appended, as s3cmd words it, then the whole object fetched again
-    assert got.stderr.splitlines() == [mismatch_line(b"XXXXX" + OBJECT[5:], OBJECT)]
+    assert got.stderr.splitlines() == mismatch_lines(b"XXXXX" + OBJECT[5:], OBJECT, dest="obj", uri=f"s3://{bucket}/obj")
     assert re.fullmatch(download_line(bucket, "obj", "obj", len(OBJECT)) + r".*\n", got.stdout), got.stdout
 
 
@@ -70,7 +72,7 @@ def test_a_file_of_the_same_size_but_other_bytes_is_replaced(s3cmd: S3cmdRunner,
     got = s3cmd("get", "--continue", f"s3://{bucket}/obj", "obj")
     assert got.rc == 0, got.output
     assert local.read_bytes() == OBJECT
-    assert got.stderr.splitlines() == [mismatch_line(wrong, OBJECT)]
+    assert got.stderr.splitlines() == mismatch_lines(wrong, OBJECT, dest="obj", uri=f"s3://{bucket}/obj")
 
 
 def test_a_symlink_at_the_destination_is_replaced_not_appended_through(s3cmd: S3cmdRunner, bucket: str, s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +139,7 @@ def test_empty_and_one_byte_objects(s3cmd: S3cmdRunner, bucket: str, s3, body: b
     else:
         assert re.search(download_line(bucket, "tiny", "tiny", len(body)), got.stdout), got.stdout
     if replaced and len(local) == len(body):
-        assert got.stderr.splitlines() == [mismatch_line(local, body)]
+        assert got.stderr.splitlines() == mismatch_lines(local, body, dest="tiny", uri=f"s3://{bucket}/tiny")
     elif not replaced:
         assert got.stderr == ""
 
@@ -155,7 +157,7 @@ def test_a_multipart_object_is_checked_against_the_md5_in_its_s3cmd_attrs(s3cmd:
     got = s3cmd("get", "--continue", f"s3://{bucket}/mp", "mp")
     assert got.rc == 0, got.output
     assert local.read_bytes() == data
-    assert got.stderr.splitlines() == [mismatch_line(bytes(wrong) + data[MiB:], data)]
+    assert got.stderr.splitlines() == mismatch_lines(bytes(wrong) + data[MiB:], data, dest="mp", uri=f"s3://{bucket}/mp")
 
 
 def _multipart_without_attrs(s3, bucket: str, key: str, data: bytes) -> None:  # type: ignore[no-untyped-def]
