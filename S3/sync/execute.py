@@ -28,6 +28,7 @@ class Job:
     run: Callable[[], Result]
     subject: Any
     inline: bool = False
+    light: bool = False  # little CPU outside the GIL (a small object, a delete): run on one CPU, see S3.transfer.affinity
 
 
 Report = Callable[[Job, Result], None]
@@ -46,7 +47,7 @@ class Executor:
 
     def run(self, jobs: Iterable[Job]) -> None:
         for job, outcome in run_in_order(jobs, lambda job: job.run(), workers=self.workers,
-                                        inline=lambda job: job.inline):
+                                        inline=lambda job: job.inline, light=lambda job: job.light):
             if isinstance(outcome, S3cmdError):
                 outcome = Result(error=outcome)
             elif isinstance(outcome, Exception):

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
+from S3.transfer.affinity import Placement
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -27,8 +29,13 @@ def run_in_order(
     *,
     workers: int,
     inline: Callable[[T], bool] = lambda job: False,
+    light: Callable[[T], bool] = lambda job: False,
 ) -> Iterator[tuple[T, R | Exception]]:
-    """Yield ``(job, result or exception)`` in job order. Closing the iterator cancels what has not started."""
+    """Yield ``(job, result or exception)`` in job order. Closing the iterator cancels what has not started.
+
+    ``light`` jobs (small objects: Python under the GIL, no hashing to speak of) run on one CPU with
+    the calling thread, so that the GIL goes from thread to thread without waking another CPU
+    (``S3.transfer.affinity``); the others, and ``inline`` jobs, on every CPU the process has."""
     pending: deque[tuple[T, Future[R]]] = deque()
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="transfer")
 
@@ -38,9 +45,16 @@ def run_in_order(
         except Exception as failed:  # handed to the caller, who decides what is fatal
             return failed
 
+    placement = Placement.here()
+
+    def placed(job: T) -> R:
+        placement.place(light(job))
+        return work(job)
+
     interrupted = False
     try:
         for job in jobs:
+            placement.place(light(job) and not inline(job))
             if inline(job):
                 while pending:
                     done_job, future = pending.popleft()
@@ -51,7 +65,7 @@ def run_in_order(
                     result = failed
                 yield job, result
                 continue
-            pending.append((job, pool.submit(work, job)))
+            pending.append((job, pool.submit(placed, job)))
             while len(pending) > 2 * workers or (pending and pending[0][1].done()):
                 done_job, future = pending.popleft()
                 yield done_job, outcome(future)
@@ -67,6 +81,7 @@ def run_in_order(
         for _, future in pending:
             future.cancel()
         pool.shutdown(wait=not interrupted, cancel_futures=True)
+        placement.restore()
 
 
 _END = object()

@@ -26,6 +26,7 @@ from S3.s3 import uri as s3uri
 from S3.s3.errors import S3Error
 from S3.settings.model import Settings
 from S3.transfer import gpg
+from S3.transfer.affinity import is_light
 from S3.transfer.chunking import part_size
 from S3.transfer.download import Fetch, download_to_file, download_to_stream, resume_to_file
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
@@ -103,7 +104,7 @@ def get(ctx: Context, args: list[str]) -> int:
 
     # several objects at once (--parallel), their lines and the exit code as a serial run gives them
     for (_, uri, dest, _), outcome in run_in_order(until_refused(), work, workers=settings.parallel_transfers,
-                                                   inline=alone):
+                                                   inline=alone, light=lambda job: is_light(job[3])):
         if isinstance(outcome, S3cmdError):
             if settings.stop_on_error or (len(jobs) == 1 and not score.failed):
                 raise _missing_source(uri, outcome) from None

@@ -24,6 +24,7 @@ from S3.sync.entries import LocalEntry
 from S3.sync.local import LocalTree, local_entries, source_root
 from S3.sync.md5cache import Md5Cache, file_md5
 from S3.transfer import gpg
+from S3.transfer.affinity import is_light
 from S3.transfer.chunking import part_size
 from S3.transfer.parallel import run_in_order
 from S3.transfer.upload import LocalRead, UploadPlan, read_local, upload_file, upload_stream
@@ -87,7 +88,8 @@ def put(ctx: Context, args: list[str]) -> int:
     # --cache-file: as s3cmd, the stored md5 comes from the cache, which this run then rewrites
     cache = Md5Cache.load(settings.cache_file, warn=log.warning) if settings.cache_file else None
     for _job, result in run_in_order(jobs, lambda job: _put_job(ctx, job, shared, cache),
-                                    workers=settings.parallel_transfers, inline=large):
+                                    workers=settings.parallel_transfers, inline=large,
+                                    light=lambda job: is_light(job.entry.size)):
         if isinstance(result, Exception):
             if not isinstance(result, LocalFileError) or settings.stop_on_error:
                 raise result

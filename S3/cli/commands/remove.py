@@ -97,7 +97,7 @@ def delete_all(ctx: Context, uri: s3uri.S3Uri, *, max_delete: int) -> int:
         # A batch is deleted while the listing's next page is fetched (and, when the server lists faster
         # than it deletes, beside other batches); lines and exit code come in listing order.
         for _, outcome in run_in_order(batches, lambda keys: client.delete_objects(uri.bucket, keys),
-                                       workers=min(ctx.settings.parallel_transfers, 4)):
+                                       workers=min(ctx.settings.parallel_transfers, 4), light=lambda keys: True):
             empty = False
             if isinstance(outcome, Exception):
                 raise outcome

@@ -44,6 +44,7 @@ from S3.sync.local import (
 )
 from S3.sync.md5cache import Md5Cache
 from S3.sync.plan import Delete, DeletesWithheld, Reason, Skip, SyncOptions, Transfer, md5_resolver, plan
+from S3.transfer.affinity import is_light
 from S3.transfer.chunking import part_size
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
 from S3.transfer.objects import Result, copy_one, delete_local, delete_remote, download_one, upload_one
@@ -450,12 +451,12 @@ def _local_to_remote(
                            "upload", entry.path, str(target), size=r.bytes, seconds=r.seconds, counter=counter),
                        lambda r: f"Upload of '{entry.path}' failed: {r.error}")
         return Job(run=lambda: _upload(ctx, entry, target, shared, cache, counter=counter if shown else ""),
-                   subject=line, inline=shown or entry.size > threshold)
+                   subject=line, inline=shown or entry.size > threshold, light=is_light(entry.size))
 
     def delete(action: Delete) -> Job:
         target = dest.join(base + action.key)
         line = _report(ctx, lambda r: f"delete: '{target}'", lambda r: f"Delete of '{target}' failed: {r.error}")
-        return Job(run=lambda: delete_remote(client, dest.bucket, target.key), subject=line)
+        return Job(run=lambda: delete_remote(client, dest.bucket, target.key), subject=line, light=True)
 
     return _Direction("upload", stream, remote, md5_resolver(local=cache.md5_of, headers=head), excluded,
                       transfer, delete, label=lambda a: (_path(a.source), str(dest.join(base + a.key))),
@@ -649,13 +650,14 @@ def _remote_to_local(
                     return Result(bytes=result.bytes, seconds=result.seconds, error=removed.error)
             return result
 
-        return Job(run=run, subject=line, inline=meter_on or action.source.size > fetch.part_size)
+        return Job(run=run, subject=line, inline=meter_on or action.source.size > fetch.part_size,
+                   light=is_light(action.source.size))
 
     def delete(action: Delete) -> Job:
         path = action.entry.path  # type: ignore[union-attr]
         shown = formats.shown(path)
         line = _report(ctx, lambda r: f"delete: '{shown}'", lambda r: f"Delete of '{shown}' failed: {r.error}")
-        return Job(run=lambda: delete_local(path), subject=line)
+        return Job(run=lambda: delete_local(path), subject=line, light=True)
 
     remote = missing_folders(remote_entries(_objects(ctx, source.bucket, source.key), base=base,
                                             on_root=root_marker_warning))
@@ -710,7 +712,7 @@ def _folder_job(ctx: Context, uri: str, path: str, counter: str) -> Job:
             return Result(error=LocalFileError(bad.strerror or str(bad)))
         return Result(bytes=0)
 
-    return Job(run=run, subject=line)
+    return Job(run=run, subject=line, light=True)
 
 
 # -- S3 → S3 -----------------------------------------------------------------------------------
@@ -743,12 +745,12 @@ def _remote_to_remote(ctx: Context, source: s3uri.S3Uri, dest: s3uri.S3Uri, filt
                                         size=action.source.size, headers=options.headers,
                                         copier=lambda: server_side_copy(ctx, src, dst, size=action.source.size,
                                                                         options=options)),
-                   subject=line)
+                   subject=line, light=True)  # the server copies the bytes
 
     def delete(action: Delete) -> Job:
         target = dest.join(dest.key + action.key)
         line = _report(ctx, lambda r: f"delete: '{target}'", lambda r: f"Delete of '{target}' failed: {r.error}")
-        return Job(run=lambda: delete_remote(client, dest.bucket, target.key), subject=line)
+        return Job(run=lambda: delete_remote(client, dest.bucket, target.key), subject=line, light=True)
 
     return _Direction("copy", src_stream, dst_stream, md5_resolver(local=lambda e: None, headers=head),
                       _ancestor_excluded(filters), transfer, delete,
