@@ -92,12 +92,17 @@ class read_ahead(Generic[T]):  # noqa: N801  (used like the generator function i
     """Iterate ``items`` while a thread fetches up to ``depth`` items ahead, from the moment this is
     made: a listing's first page is on its way while the caller walks the local tree, its next page
     while the caller compares this one. An exception of ``items`` is raised where its item would
-    have come; ``close()``, or dropping the iterator, stops the thread at its next item."""
+    have come; ``close()``, or dropping the iterator, stops the thread at its next item.
 
-    def __init__(self, items: Iterable[T], *, depth: int = 1) -> None:
+    ``meanwhile(ready)``, when given, is called instead of waiting idle for an item that has not
+    come yet, and should return once ``ready()`` says it has (or when it has nothing more to do)."""
+
+    def __init__(self, items: Iterable[T], *, depth: int = 1,
+                 meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> None:
         self._queue: queue.Queue[_Slot] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._done = False
+        self._meanwhile = meanwhile
         # the thread holds the queue and the event, not this object: dropping it stops the thread
         threading.Thread(target=_produce, args=(items, self._queue, self._stop), daemon=True,
                          name="read-ahead").start()
@@ -108,6 +113,8 @@ class read_ahead(Generic[T]):  # noqa: N801  (used like the generator function i
     def __next__(self) -> T:
         if self._done:
             raise StopIteration
+        if self._meanwhile is not None and self._queue.empty():
+            self._meanwhile(self._ready)
         item, failed = self._queue.get()
         if item is _END:
             self.close()
@@ -115,6 +122,9 @@ class read_ahead(Generic[T]):  # noqa: N801  (used like the generator function i
                 raise failed
             raise StopIteration
         return item  # type: ignore[return-value]
+
+    def _ready(self) -> bool:
+        return not self._queue.empty()
 
     def close(self) -> None:
         self._done = True

@@ -33,6 +33,7 @@ from S3.errors import LocalFileError, ParameterError, S3cmdError
 from S3.output import formats, log
 from S3.s3 import attrs
 from S3.s3 import uri as s3uri
+from S3.sync.ahead import LocalAhead
 from S3.sync.entries import Entry, LocalEntry, RemoteEntry, remote_entries
 from S3.sync.execute import ActionSpool, Executor, Job
 from S3.sync.local import (
@@ -54,6 +55,7 @@ from S3.transport.headers import as_headers
 if TYPE_CHECKING:
     from S3.output.stats import Stats
     from S3.s3.client import S3Client
+    from S3.settings.model import Settings
 
 # What only one direction, or only a transfer, needs (uploads, downloads with gpg, copies, --stats)
 # is imported where it is used: a no-op re-sync, which transfers nothing, starts ~10 ms sooner.
@@ -428,7 +430,9 @@ def _local_to_remote(
             only = dest.key[len(base):]
             stream = (_renamed(e, only) for e in stream)
         listing_prefix = base + only
-    remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix), base=base, on_root=root_marker_warning)
+    stream = ahead = LocalAhead(stream, prepare=_md5_ahead(settings, cache))
+    remote = remote_entries(_objects(ctx, dest.bucket, listing_prefix, local=ahead), base=base,
+                            on_root=root_marker_warning)
     if only is not None:
         remote = (e for e in remote if e.key == only)
     elif "" not in scopes:  # only what the sources can give is compared (and so maybe deleted)
@@ -538,11 +542,17 @@ def _folder_marker(ctx: Context, target: s3uri.S3Uri, headers: dict[str, str]) -
     return Result(bytes=0, seconds=time.monotonic() - started)
 
 
-def _objects(ctx: Context, bucket: str, prefix: str) -> Iterator:  # type: ignore[type-arg]
+def _objects(ctx: Context, bucket: str, prefix: str, *, local: LocalAhead | None = None) -> Iterator:  # type: ignore[type-arg]
     """The listing's objects; its pages are fetched one ahead from the start, while the local tree
-    is walked and the page before is compared (memory: two pages, whatever the number of keys)."""
-    pages = read_ahead(ctx.client().list_objects(bucket, prefix=prefix))
+    is walked and the page before is compared (memory: two pages, whatever the number of keys).
+    A wait for a page walks (and hashes) ``local`` further meanwhile."""
+    pages = read_ahead(ctx.client().list_objects(bucket, prefix=prefix), meanwhile=local.fill if local else None)
     return (obj for page in pages for obj in page.objects)
+
+
+def _md5_ahead(settings: Settings, cache: Md5Cache) -> Callable[[LocalEntry], object] | None:
+    """What a wait for the listing may do to a local file: read its MD5, when comparisons use MD5s."""
+    return cache.md5_of if settings.check_md5 and not settings.skip_existing else None
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
@@ -659,14 +669,16 @@ def _remote_to_local(
         line = _report(ctx, lambda r: f"delete: '{shown}'", lambda r: f"Delete of '{shown}' failed: {r.error}")
         return Job(run=lambda: delete_local(path), subject=line, light=True)
 
-    remote = missing_folders(remote_entries(_objects(ctx, source.bucket, source.key), base=base,
-                                            on_root=root_marker_warning))
     local: Stream = LocalTree(target, "", filters).walk() if os.path.isdir(target) else iter(())
     if one_file:  # the one file, under the object's name, so that the two are compared
-        remote = (e for e in remote if e.key == stem)
         local = [LocalEntry.from_stat(stem, target, os.stat(target))] if os.path.isfile(target) else []
     elif stem:  # 's3://b/p/c dn/' compares dn/c… alone: nothing else in dn/ is deleted
         local = (e for e in local if e.key.startswith(stem))
+    local = ahead = LocalAhead(local, prepare=_md5_ahead(settings, cache))
+    remote = missing_folders(remote_entries(_objects(ctx, source.bucket, source.key, local=ahead), base=base,
+                                            on_root=root_marker_warning))
+    if one_file:
+        remote = (e for e in remote if e.key == stem)
 
     def label(action: Transfer) -> tuple[str, str]:
         found = local_place(action.key, action.source.size)
