@@ -3,16 +3,14 @@
 ``Executor.run(jobs)`` sends each job's ``Result`` to ``report`` in the order the jobs were given
 (``run_in_order``: output lines and ``[i of N]`` stay as a sequential run prints them) and tallies
 one ``ExitScoreboard``. A job marked ``inline`` (a large multipart file bringing its own part-level
-parallelism) runs alone. ``ActionSpool`` holds planned actions on disk between the planning pass and
-the transfers, so that the counts upstream prints up front are known without holding the plan in
-memory. Writes only its unnamed temporary file.
+parallelism) runs alone; one marked ``light`` shares one CPU with the others (``S3.transfer.affinity``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from S3.errors import S3cmdError
 from S3.ExitCodes import ExitScoreboard
@@ -28,7 +26,7 @@ class Job:
     run: Callable[[], Result]
     subject: Any
     inline: bool = False
-    light: bool = False  # little CPU outside the GIL (a small object, a delete): run on one CPU, see S3.transfer.affinity
+    light: bool = False  # a small object, a delete: little work outside the GIL (S3.transfer.affinity)
 
 
 Report = Callable[[Job, Result], None]
@@ -69,48 +67,3 @@ class Executor:
         """A failure outside any job (a skipped hostile key, an unreadable file)."""
         self.failures += 1
         self.score.failure(code)
-
-
-class ActionSpool:
-    """Records in the order added, pickled to an unnamed temporary file (ours, written by this
-    process and read back by it: never a file anyone else wrote). The file, and pickle, come with
-    the first record: most spools of a no-op sync stay empty."""
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] | None = None
-        self.count = 0
-
-    def __enter__(self) -> ActionSpool:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
-
-    def clear(self) -> None:
-        """Forget every record (its file goes with them)."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self.count = 0
-
-    def add(self, record: object) -> None:
-        import pickle
-
-        if self._file is None:
-            import tempfile
-
-            self._file = tempfile.TemporaryFile()
-        pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.count += 1
-
-    def __iter__(self) -> Iterator[Any]:
-        if self._file is None:
-            return
-        import pickle
-
-        self._file.flush()
-        self._file.seek(0)
-        for _ in range(self.count):
-            yield pickle.load(self._file)
-        self._file.seek(0, 2)

@@ -1,55 +1,70 @@
-"""Keys held back until the transfers are done (``--delete-after``), in bounded memory.
+"""Records held between a sync's planning pass and its transfers, in bounded memory.
 
-Up to ``in_memory`` keys are kept in a list; beyond that they go to an unnamed temporary file
-(one JSON string a line, so keys with newlines survive), which disappears when the spool is closed
-or the process dies. Reads nothing; writes only its temporary file (in ``$TMPDIR``).
+The planner's actions (transfers, deletions, deletions held back by ``--delete-after``) must all be
+known before the first line is printed: upstream's ``[i of N]`` and its summary counts come first.
+Up to ``in_memory`` records stay in a list, which is all a sync of ordinary size needs (pickling
+2,000 actions out and back cost ~50 ms of a 1 s sync); the rest are pickled to an unnamed temporary
+file (ours, written by this process and read back by it: never a file anyone else wrote), which
+disappears when the spool is closed or the process dies. Reads nothing; writes only that file (in
+``$TMPDIR``).
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Generic, TypeVar
+
+T = TypeVar("T")
+
+IN_MEMORY = 10_000
 
 
-class KeySpool:
-    def __init__(self, *, in_memory: int = 10_000) -> None:
+class Spool(Generic[T]):
+    def __init__(self, *, in_memory: int = IN_MEMORY) -> None:
         self._limit = in_memory
-        self._keys: list[str] = []
-        self._file: IO[str] | None = None
-        self._count = 0
+        self._held: list[T] = []
+        self._file: IO[bytes] | None = None
+        self.count = 0
 
-    def __enter__(self) -> KeySpool:
+    def __enter__(self) -> Spool[T]:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self.close()
+        self.clear()
 
     def __len__(self) -> int:
-        return self._count
+        return self.count
 
-    def add(self, key: str) -> None:
-        self._count += 1
-        if len(self._keys) < self._limit:
-            self._keys.append(key)
+    def add(self, record: T) -> None:
+        self.count += 1
+        if len(self._held) < self._limit:
+            self._held.append(record)
             return
+        import pickle  # only for a spool that outgrows its memory
+
         if self._file is None:
-            self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self._file.write(json.dumps(key) + "\n")
+            import tempfile
 
-    def __iter__(self) -> Iterator[str]:
-        """The keys in the order added."""
-        yield from self._keys
-        if self._file is not None:
-            self._file.flush()
-            self._file.seek(0)
-            for line in self._file:
-                yield json.loads(line)
-            self._file.seek(0, 2)  # keep appending at the end
+            self._file = tempfile.TemporaryFile()
+        pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def close(self) -> None:
+    def __iter__(self) -> Iterator[T]:
+        """The records in the order added."""
+        yield from self._held
+        if self._file is None:
+            return
+        import pickle
+
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self.count - len(self._held)):
+            yield pickle.load(self._file)
+        self._file.seek(0, 2)  # later records go on at the end
+
+    def clear(self) -> None:
+        """Forget every record (the file goes with them)."""
         if self._file is not None:
             self._file.close()
             self._file = None
-        self._keys = []
+        self._held = []
+        self.count = 0

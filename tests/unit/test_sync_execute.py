@@ -9,10 +9,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from S3 import ExitCodes
 from S3.errors import LocalFileError
 from S3.s3 import attrs
-from S3.sync.execute import ActionSpool, Executor, Job
+from S3.sync.execute import Executor, Job
+from S3.sync.spool import Spool
 from S3.transfer.objects import Result, restore_attrs
 
 
@@ -49,9 +52,10 @@ def test_all_failed_gives_the_first_failures_code() -> None:
     assert executor.score.rc() == LocalFileError.exit_code
 
 
-def test_spool_round_trip_keeps_odd_keys() -> None:
+@pytest.mark.parametrize("in_memory", [0, 1, 10])
+def test_spool_round_trip_keeps_odd_records(in_memory: int) -> None:
     keys = ["a\nb", "é", "x" * 5000]
-    with ActionSpool() as spool:
+    with Spool[tuple[str, str]](in_memory=in_memory) as spool:
         for key in keys:
             spool.add(("k", key))
         assert list(spool) == [("k", key) for key in keys]

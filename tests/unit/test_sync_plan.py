@@ -204,11 +204,11 @@ def test_md5_resolver_heads_a_multipart_object_once_and_only_it() -> None:
 
 
 @pytest.mark.parametrize("in_memory", [0, 2, 100])
-def test_key_spool_keeps_order_and_odd_keys(in_memory: int) -> None:
-    from S3.sync.spool import KeySpool
+def test_spool_keeps_order_and_odd_keys_in_memory_and_beyond(in_memory: int) -> None:
+    from S3.sync.spool import Spool
 
     keys = ["a", "b\nc", "é", "", "d\"e", "../x"]
-    with KeySpool(in_memory=in_memory) as spool:
+    with Spool[str](in_memory=in_memory) as spool:
         for key in keys[:3]:
             spool.add(key)
         assert list(spool) == keys[:3]
@@ -216,4 +216,6 @@ def test_key_spool_keeps_order_and_odd_keys(in_memory: int) -> None:
             spool.add(key)
         assert list(spool) == keys and len(spool) == len(keys)
         spilled = spool._file is not None
+        spool.clear()
+        assert list(spool) == [] and len(spool) == 0
     assert spilled == (in_memory < len(keys))

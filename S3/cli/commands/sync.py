@@ -35,7 +35,7 @@ from S3.s3 import attrs
 from S3.s3 import uri as s3uri
 from S3.sync.ahead import LocalAhead
 from S3.sync.entries import Entry, LocalEntry, RemoteEntry, remote_entries
-from S3.sync.execute import ActionSpool, Executor, Job
+from S3.sync.execute import Executor, Job
 from S3.sync.local import (
     Filters,
     LocalTree,
@@ -45,6 +45,7 @@ from S3.sync.local import (
 )
 from S3.sync.md5cache import Md5Cache
 from S3.sync.plan import Delete, DeletesWithheld, Reason, Skip, SyncOptions, Transfer, md5_resolver, plan
+from S3.sync.spool import Spool
 from S3.transfer.affinity import is_light
 from S3.transfer.chunking import part_size
 from S3.transfer.localpath import LocalClaims, LocalTarget, Refusal, local_target
@@ -159,9 +160,9 @@ def _to_each_destination(ctx: Context, sources: list[str], targets: list[str], f
 
 @dataclass
 class _Planned:
-    transfers: ActionSpool
-    deletes: ActionSpool
-    deferred: ActionSpool
+    transfers: Spool[Transfer]
+    deletes: Spool[Delete]
+    deferred: Spool[Delete]
     remote_deletes: int = 0  # s3cmd counts destination-only keys in its summary with or without --delete-removed
     withheld: DeletesWithheld | None = None
     excluded_sources: int = 0  # source entries the filters left out: not "source files found"
@@ -203,7 +204,7 @@ def _counted(stream: Stream, counts: dict[str, int], side: str) -> Iterator[Entr
 def _run(ctx: Context, direction: _Direction, executor: Executor) -> int:
     settings = ctx.settings
     _announce_listings(direction)
-    with ActionSpool() as transfers, ActionSpool() as deletes, ActionSpool() as deferred:
+    with Spool[Transfer]() as transfers, Spool[Delete]() as deletes, Spool[Delete]() as deferred:
         planned = _Planned(transfers, deletes, deferred)
         _plan_to_spools(ctx, direction, planned)
         _summary(ctx, direction, planned)
@@ -255,7 +256,7 @@ def _refuse_deletes_without_source(ctx: Context, direction: _Direction, planned:
     planned.deferred.clear()
 
 
-def _transfer_order(spool: ActionSpool) -> Iterator[Transfer]:
+def _transfer_order(spool: Spool[Transfer]) -> Iterator[Transfer]:
     """As s3cmd transfers them, and numbers them ``[i of N]``: the new files in key order, then the
     updated ones (which is also all that --delay-updates ever promised)."""
     yield from (action for action in spool if action.reason is Reason.NEW)
