@@ -706,8 +706,7 @@ def _clear_empty_folder(path: str) -> None:
     takes the empty folder's place, as s3cmd lets it: a folder with anything in it stays, and the
     download then says why it cannot be written."""
     try:
-        if stat.S_ISDIR(os.lstat(path).st_mode):
-            os.rmdir(path)
+        os.rmdir(path)  # one call: a file (ENOTDIR), a link (not followed), nothing there, a full folder: kept
     except OSError:
         pass
 
