@@ -589,6 +589,9 @@ def _remote_to_local(
     cache = Md5Cache.load(settings.cache_file or None, warn=log.warning)
     excluded = _ancestor_excluded(filters)
     claims = LocalClaims()
+    # a folder that a file must replace can only be one that was there before the run: in the listing's
+    # order a file comes before any folder of its name ('a' < 'a/'), so this run never made it
+    had_folders = os.path.isdir(target)
 
     def local_place(key: str, size: int) -> LocalTarget | Refusal:
         if one_file:
@@ -648,7 +651,8 @@ def _remote_to_local(
 
         def run() -> Result:
             log.info(f"Receiving file '{found.path}', please wait...")
-            _clear_empty_folder(found.path)
+            if had_folders:
+                _clear_empty_folder(found.path)
             meter = Meter.start(ctx, f"download: '{uri}' -> '{found.path}'  {counter}", None) if meter_on else None
             shown = replace(fetch, progress=meter.update, on_total=meter.set_total) if meter else fetch
             result = download_one(client, uri.bucket, uri.key, found.path, fetch=shown,
