@@ -42,6 +42,9 @@ class Runtime:
     stdin: IO[bytes] = field(default_factory=lambda: _binary_stdin())
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    # the run is the whole process (the command-line program), not a call among others (tests):
+    # what start-up made may be frozen for the garbage collector (S3.cli.main)
+    owns_process: bool = False
 
     def env_flag(self, name: str) -> bool:
         return self.env.get(name, "").strip().lower() in ("1", "true", "yes", "on")

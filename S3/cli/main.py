@@ -10,6 +10,7 @@ before any command (or ``--dump-config``) runs.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -125,6 +126,11 @@ def program(options: argparse.Namespace, runtime: Runtime) -> int:
 
         require_passphrase(encrypt=settings.encrypt, passphrase=settings.gpg_passphrase)
     ctx = Context(runtime=runtime, settings=settings)
+    if runtime.owns_process:
+        # What start-up made (modules, classes, the command's code) lives as long as the process:
+        # frozen, the collector does not walk it again at each full collection, nor once more at
+        # exit (a no-op sync of 2,000 files 213 -> 202 ms, `ls` 126 -> 118 ms)
+        gc.freeze()
     try:
         return handler(ctx, params)
     finally:
@@ -218,15 +224,11 @@ def _silence(stdout: IO[str]) -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    return raw_main(sys.argv[1:] if argv is None else argv)
-
-
 _SIGNAL_EXITS = frozenset({ExitCodes.EX_BREAK, ExitCodes._EX_SIGNAL + signal.SIGTERM})
 
 
 def console_main() -> None:
-    code = main()
+    code = raw_main(sys.argv[1:], runtime=Runtime(owns_process=True))
     if code in _SIGNAL_EXITS:
         # Interrupted: the temporary file is already removed and the multipart upload aborted
         # (the main thread unwound). Worker threads may still be blocked reading a range or

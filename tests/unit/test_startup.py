@@ -64,3 +64,24 @@ def test_ls_over_plain_http_loads_no_tls_proxy_mail_sts_or_gpg_modules(tmp_path:
     assert not {"S3.sts.client", "S3.credentials.profile", "S3.credentials.web_identity", "S3.credentials.container",
                 "S3.credentials.imds", "configparser", "S3.transfer.gpg", "subprocess", "encodings.idna",
                 "S3.sync.local"} & loaded
+
+
+def _frozen_after(owns_process: bool) -> int:
+    code = ("import gc, io, sys\n"
+            "from S3.cli.main import raw_main\nfrom S3.runtime import Runtime\n"
+            "env = {'HOME': sys.argv[1], 'AWS_ACCESS_KEY_ID': 'AKIDEXAMPLE', 'AWS_SECRET_ACCESS_KEY': 'secret'}\n"
+            f"rc = raw_main(['signurl', 's3://bkt/key', '+60'], runtime=Runtime(env=env, owns_process={owns_process},"
+            " stdout=io.StringIO()))\n"
+            "print(rc, gc.get_freeze_count())")
+    home = Path(__file__).resolve().parent  # no .s3cfg there: keys from the environment, no request made
+    out = subprocess.run([sys.executable, "-c", code, str(home)], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60).stdout.split()
+    assert out[0] == "0"
+    return int(out[1])
+
+
+def test_only_the_command_line_program_freezes_what_start_up_made_for_the_collector() -> None:
+    """The process's own run skips re-walking start-up's objects in every full collection and at exit;
+    an in-process caller (tests, embedding code) keeps a collector that frees what it makes."""
+    assert _frozen_after(owns_process=False) == 0
+    assert _frozen_after(owns_process=True) > 1000
