@@ -13,6 +13,10 @@ object, hashed and copied outside the GIL, where the other CPUs help) gets the r
 Linux only (``sched_setaffinity`` sets the calling thread's mask); where the kernel has no such
 call, refuses it, or the process may run on one CPU anyway, nothing changes. Reads
 ``/proc/thread-self/stat`` (the CPU the thread is on).
+
+The price: a pinned thread stays on its CPU even when another process takes that CPU for a while;
+the kernel cannot move it. It holds only for the light jobs of one run, on the CPU the scheduler
+had chosen for the run, and where round trips dominate (a real endpoint) the pool mostly waits.
 """
 
 from __future__ import annotations
