@@ -10,7 +10,10 @@ misspelt option: ``--secret-key SECRET``).
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import re
+import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -77,12 +80,35 @@ class _Parser(argparse.ArgumentParser):
         raise OptionError(_without_values(message))
 
 
+@functools.lru_cache(maxsize=1)
+def _help_width() -> int:
+    """argparse's width (the terminal's columns less 2), looked up once: argparse makes a formatter for
+    each of our ~150 options as it adds it, and each asked for the terminal's size (an ioctl) and
+    loaded ``shutil`` (with bz2 and lzma) to do it: ~3 ms of every command's start-up."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:  # as shutil.get_terminal_size: the variable, else the terminal, else 80
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns if columns > 0 else 80) - 2
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _help_width() if width is None else width)
+
+
 def _flag(parser: argparse.ArgumentParser, *names: str, dest: str, value: object, help: str) -> None:
     parser.add_argument(*names, dest=dest, action="store_const", const=value, default=None, help=help)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="s3cmd", usage=USAGE, add_help=False, allow_abbrev=False,
+    p = _Parser(prog="s3cmd", usage=USAGE, add_help=False, allow_abbrev=False, formatter_class=_Formatter,
                 description="s3cmd-compatible S3 client with a modern AWS credential loader.")
     add = p.add_argument
     add("-h", "--help", action="store_true", help="show this help message and exit")

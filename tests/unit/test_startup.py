@@ -48,7 +48,8 @@ LISTING = (b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bkt</
 def test_ls_over_plain_http_loads_no_tls_proxy_mail_sts_or_gpg_modules(tmp_path: Path) -> None:
     """TLS (~5 ms), urllib.request with http.client (~5 ms, for proxy variables that are not set),
     email.utils (~4 ms, for SigV2's date), the credential sources past the keys in .s3cfg with STS
-    and the ~/.aws parser (~8 ms), gpg with subprocess and the idna codec load only when a run needs them."""
+    and the ~/.aws parser (~8 ms), gpg with subprocess and the idna codec load only when a run needs them;
+    shutil (with bz2 and lzma, ~2 ms), which argparse loads to size its help, not at all."""
     server = RawServer(script=[Step(answer("200 OK", LISTING, "Content-Type: application/xml"))])
     config = tmp_path / "s3cfg"
     config.write_text("[default]\naccess_key = AKIDEXAMPLE\nsecret_key = secretexample\n"
@@ -63,7 +64,7 @@ def test_ls_over_plain_http_loads_no_tls_proxy_mail_sts_or_gpg_modules(tmp_path:
     assert not {"ssl", "urllib3", "urllib.request", "http.client", "email.utils"} & loaded
     assert not {"S3.sts.client", "S3.credentials.profile", "S3.credentials.web_identity", "S3.credentials.container",
                 "S3.credentials.imds", "configparser", "S3.transfer.gpg", "subprocess", "encodings.idna",
-                "S3.sync.local"} & loaded
+                "S3.sync.local", "shutil"} & loaded
 
 
 def _frozen_after(owns_process: bool) -> int:
@@ -85,3 +86,22 @@ def test_only_the_command_line_program_freezes_what_start_up_made_for_the_collec
     an in-process caller (tests, embedding code) keeps a collector that frees what it makes."""
     assert _frozen_after(owns_process=False) == 0
     assert _frozen_after(owns_process=True) > 1000
+
+
+@pytest.mark.parametrize(("columns", "width"), [("60", 58), ("0", 78), ("wide", 78), (None, 78)])
+def test_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch, columns: str | None,
+                                              width: int) -> None:
+    """COLUMNS, else the terminal (none here: 80), less 2, as shutil.get_terminal_size gives argparse."""
+    from S3.cli import parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(parser.sys, "__stdout__", None)  # no terminal to ask
+    parser._help_width.cache_clear()
+    try:
+        assert parser._help_width() == width
+        assert parser._Formatter("s3cmd")._width == width
+    finally:
+        parser._help_width.cache_clear()
