@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import threading
 from collections.abc import Iterator
@@ -74,6 +75,7 @@ def _read_umask() -> int:
 
 _UMASK = _read_umask()
 _CREATE = os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_RANDOM_BYTES = 6  # in a temporary file's name, as 12 hex digits
 
 
 def _create_beside(path: str, suffix: str) -> tuple[int, str]:
@@ -83,7 +85,7 @@ def _create_beside(path: str, suffix: str) -> tuple[int, str]:
     if len(os.fsencode(name)) > 100:
         name = name[:25]  # at most 100 bytes, whatever the characters
     while True:
-        temp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}{suffix}")
+        temp = os.path.join(directory, f".{name}.{os.urandom(_RANDOM_BYTES).hex()}{suffix}")
         try:
             # read-write: a download hashes its parallel ranges back from the file as they land
             return os.open(temp, os.O_RDWR | _CREATE, 0o600), temp
@@ -94,6 +96,12 @@ def _create_beside(path: str, suffix: str) -> tuple[int, str]:
 # The suffix of a download's temporary file ('.NAME.<12 hex digits>.s3cmd-part'): a walk that meets
 # one (a run killed by SIGKILL leaves it) knows it for what it is.
 DOWNLOAD_SUFFIX = ".s3cmd-part"
+_DOWNLOAD_LEFTOVER = re.compile(rf"\..+\.[0-9a-f]{{{2 * _RANDOM_BYTES}}}{re.escape(DOWNLOAD_SUFFIX)}", re.DOTALL)
+
+
+def is_download_leftover(name: str) -> bool:
+    """Whether a file name has the exact shape ``_create_beside`` gives a download's temporary file."""
+    return name.endswith(DOWNLOAD_SUFFIX) and _DOWNLOAD_LEFTOVER.fullmatch(name) is not None
 
 
 @contextmanager

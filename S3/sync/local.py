@@ -36,7 +36,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from S3.atomic import DOWNLOAD_SUFFIX
+from S3.atomic import is_download_leftover
 from S3.errors import LocalFileError, ParameterError
 from S3.sync.entries import LocalEntry
 
@@ -58,10 +58,6 @@ class NoticeKind(enum.Enum):
     def failure(self) -> bool:
         """A notice that means something that should have been sent was not: the run must not exit 0."""
         return self in (NoticeKind.UNREADABLE, NoticeKind.BAD_NAME, NoticeKind.DUPLICATE)
-
-
-# A download's temporary file, beside its target: '.NAME.<12 hex digits>.s3cmd-part' (S3.atomic).
-_UNFINISHED = re.compile(r"\..+\.[0-9a-f]{12}" + re.escape(DOWNLOAD_SUFFIX), re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -276,7 +272,7 @@ class LocalTree:
             ancestors.append((st.st_dev, st.st_ino))
 
     def _file(self, item: _Item, relative: str, on_notice: OnNotice) -> LocalEntry | None:
-        if item.name.endswith(DOWNLOAD_SUFFIX) and _UNFINISHED.fullmatch(item.name):
+        if is_download_leftover(item.name):
             # what a killed download left (S3.atomic names it): never sent nor compared as a file
             on_notice(Notice(NoticeKind.UNFINISHED, item.path))
             return None
