@@ -47,15 +47,17 @@ def run_in_order(
 
     placement = Placement.here()
 
-    def placed(job: T) -> R:
-        placement.place(light(job))
+    def placed(job: T, small: bool) -> R:
+        placement.place(small)
         return work(job)
 
     interrupted = False
     try:
         for job in jobs:
-            placement.place(light(job) and not inline(job))
-            if inline(job):
+            alone = inline(job)
+            small = not alone and light(job)
+            placement.place(small)
+            if alone:
                 while pending:
                     done_job, future = pending.popleft()
                     yield done_job, outcome(future)
@@ -65,7 +67,7 @@ def run_in_order(
                     result = failed
                 yield job, result
                 continue
-            pending.append((job, pool.submit(placed, job)))
+            pending.append((job, pool.submit(placed, job, small)))
             while len(pending) > 2 * workers or (pending and pending[0][1].done()):
                 done_job, future = pending.popleft()
                 yield done_job, outcome(future)
